@@ -1,0 +1,39 @@
+import type { SaveOutcome, SessionResult, WinnerRepository } from '../../core/index.ts';
+
+/** A WinnerRepository in a Map: for tests and for runs that need no persistence. */
+export class InMemoryWinnerRepository implements WinnerRepository {
+  private readonly results = new Map<string, SessionResult>();
+
+  async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
+    if (this.results.has(result.date) && !options.overwrite) return 'already-present';
+    this.results.set(result.date, structuredClone(result));
+    return 'stored';
+  }
+
+  async get(date: string): Promise<SessionResult | undefined> {
+    const result = this.results.get(date);
+    return result && structuredClone(result);
+  }
+
+  async latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
+    return this.sortedDates()
+      .filter((date) => onOrBefore === undefined || date <= onOrBefore)
+      .reverse()
+      .slice(0, limit)
+      .map((date) => structuredClone(this.results.get(date) as SessionResult));
+  }
+
+  async range(from: string, to: string): Promise<SessionResult[]> {
+    return (await this.storedSessions(from, to)).map((date) =>
+      structuredClone(this.results.get(date) as SessionResult),
+    );
+  }
+
+  async storedSessions(from: string, to: string): Promise<string[]> {
+    return this.sortedDates().filter((date) => date >= from && date <= to);
+  }
+
+  private sortedDates(): string[] {
+    return [...this.results.keys()].sort();
+  }
+}

@@ -1,0 +1,33 @@
+/** Base of the core's typed errors: `code` is stable, `message` is for people. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidSessionDateError extends DomainError {
+  readonly code = 'INVALID_DATE';
+  constructor(readonly value: unknown) {
+    super(`Invalid date ${JSON.stringify(value)}: expected a real calendar date as YYYY-MM-DD.`);
+  }
+}
+
+export class OutsideCalendarError extends DomainError {
+  readonly code = 'OUTSIDE_CALENDAR';
+  constructor(
+    readonly value: string,
+    readonly first: string,
+    readonly last: string,
+  ) {
+    super(`Date ${value} is outside the supported trading calendar (${first} to ${last}).`);
+  }
+}
+
+export class InvalidRangeError extends DomainError {
+  readonly code = 'INVALID_RANGE';
+  constructor(message: string) {
+    super(message);
+  }
+}
