@@ -1,0 +1,28 @@
+import { DomainError } from '../../core/index.ts';
+
+/** An error the edge answers with a specific HTTP status (bad parameter, unknown route, ...). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface HttpErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/**
+ * The one mapping from errors to HTTP: client mistakes (typed domain errors) are 400s, known
+ * conditions keep their status, anything else is a 500 whose details stay in the log.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) return new HttpError(400, error.code, error.message);
+  return new HttpError(500, 'INTERNAL', 'Something went wrong on our side; the error has been logged.');
+}
