@@ -190,13 +190,16 @@ export function lastSessions(n: number, asOf: string): string[] {
   return sessions;
 }
 
+/** First day of daylight time and the day it ends, by the US rules in force that year. */
+function daylightTimeDates(year: number): [start: string, end: string] {
+  return year >= 2007
+    ? [nthWeekday(year, 3, SUNDAY, 2), nthWeekday(year, 11, SUNDAY, 1)]
+    : [nthWeekday(year, 4, SUNDAY, 1), nthWeekday(year, 10, SUNDAY, -1)];
+}
+
 /** US Eastern offset from UTC in hours (-4 in daylight time, -5 otherwise) at 12:00 local on `date`. */
 export function easternUtcOffsetHours(date: string): number {
-  const year = yearOf(date);
-  const [start, end] =
-    year >= 2007
-      ? [nthWeekday(year, 3, SUNDAY, 2), nthWeekday(year, 11, SUNDAY, 1)]
-      : [nthWeekday(year, 4, SUNDAY, 1), nthWeekday(year, 10, SUNDAY, -1)];
+  const [start, end] = daylightTimeDates(yearOf(date));
   return date >= start && date < end ? -4 : -5;
 }
 
@@ -209,11 +212,13 @@ export function easternTime(date: string, hour: number, minute = 0): Date {
 
 /** The `YYYY-MM-DD` date in New York at an instant. */
 export function easternDateOf(instant: Date): string {
-  const utcDate = fromDayNumber(Math.floor(instant.getTime() / DAY_MS));
-  // The offset is read at noon of the UTC date; between 00:00 and 02:00 local on a DST change day
-  // this is off by an hour, which never matters for a date derived from a 00:00 or 16:00 stamp.
-  const local = new Date(instant.getTime() + easternUtcOffsetHours(utcDate) * HOUR_MS);
-  return local.toISOString().slice(0, 10);
+  // Daylight time starts at 02:00 EST (07:00 UTC) and ends at 02:00 EDT (06:00 UTC): the offset must be
+  // read at the instant itself, or the hour around each change lands on the wrong date.
+  const [start, end] = daylightTimeDates(instant.getUTCFullYear());
+  const time = instant.getTime();
+  const daylight =
+    time >= toDayNumber(start) * DAY_MS + 7 * HOUR_MS && time < toDayNumber(end) * DAY_MS + 6 * HOUR_MS;
+  return new Date(time + (daylight ? -4 : -5) * HOUR_MS).toISOString().slice(0, 10);
 }
 
 /** The close of a session: 16:00 ET, or 13:00 ET on early-close days. */
