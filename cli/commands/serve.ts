@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { latestCompletedSession, nextSession, sessionCloseTime, type SyncSummary } from '../../core/index.ts';
+import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { createLocalServer } from '../../adapters/http/local-server.ts';
+import { failureCauses } from '../../adapters/reporting/sync-report.ts';
+import { configFrom, openRuntime, type GlobalOptions, type Runtime } from '../runtime.ts';
+
+interface ServeOptions extends GlobalOptions {
+  port?: string;
+  sync: boolean;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const MINUTE_MS = 60_000;
+/** When the newest session is not published yet, look again this often. */
+const RETRY_NOT_YET_AVAILABLE_MS = 30 * MINUTE_MS;
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the API and the dashboard locally, syncing at start and after each session close.')
+    .option('--port <port>', 'port to listen on, 0 = any free port (default PORT or 3000)')
+    .option('--no-sync', 'serve what is stored; never call the market-data provider')
+    .addHelpText('after', '\nExamples:\n  $ stocks-cli serve\n  $ stocks-cli serve --port 8080 --no-sync')
+    .action(async (_options, command: Command) => {
+      const options = command.optsWithGlobals<ServeOptions>();
+      const runtime = await openRuntime(configFrom(options, { port: options.port }));
+      await ensureDashboardBuilt(runtime);
+      const server = createLocalServer({
+        api: runtime.container.get(TOKENS.moversApi),
+        staticDir: WEB_DIST,
+        logger: runtime.logger,
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(runtime.config.port, '127.0.0.1', resolve);
+      });
+      const { port } = server.address() as AddressInfo;
+      process.stdout.write(
+        `Stock Winners: dashboard and API on http://localhost:${port} (${runtime.storeDescription})\n`,
+      );
+
+      const syncer = options.sync ? new PeriodicSync(runtime) : undefined;
+      syncer?.start();
+      const shutdown = () => {
+        runtime.logger.info('shutting down');
+        syncer?.stop();
+        server.close(() => void runtime.close().then(() => process.exit(0)));
+        server.closeAllConnections();
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+async function ensureDashboardBuilt(runtime: Runtime): Promise<void> {
+  if (existsSync(`${WEB_DIST}/index.html`)) return;
+  try {
+    const { buildDashboard } = await import('../../web/build.ts');
+    await buildDashboard();
+  } catch (error) {
+    runtime.logger.warn('the dashboard could not be built; the API still works', {
+      error: error instanceof Error ? error.message : String(error),
+      fix: 'npm run build:web',
+    });
+  }
+}
+
+/** Syncs now, then after each session's close, and every half hour while the newest session is unpublished. */
+class PeriodicSync {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stopSignal = { aborted: false };
+
+  constructor(private readonly runtime: Runtime) {}
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopSignal.aborted = true;
+    clearTimeout(this.timer);
+  }
+
+  private async run(): Promise<void> {
+    const { logger, container, config } = this.runtime;
+    let summary: SyncSummary | undefined;
+    try {
+      summary = await container
+        .get(TOKENS.syncWinners)
+        .execute({ window: { sessions: config.syncSessions }, signal: this.stopSignal });
+      logger.info('sync finished', {
+        stored: summary.stored.length,
+        alreadyPresent: summary.alreadyPresent.length,
+        notYetAvailable: summary.notYetAvailable.length,
+        failed: summary.failed.length,
+      });
+      for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
+    } catch (error) {
+      logger.error('sync failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+    if (this.stopSignal.aborted) return;
+    const delay = this.nextDelay(summary);
+    logger.info('next sync', { at: new Date(Date.now() + delay).toISOString() });
+    this.timer = setTimeout(() => void this.run(), delay);
+  }
+
+  private nextDelay(summary: SyncSummary | undefined): number {
+    if (!summary || summary.notYetAvailable.length > 0 || summary.failed.length > 0)
+      return RETRY_NOT_YET_AVAILABLE_MS;
+    const now = Date.now();
+    const latest = latestCompletedSession(new Date(now), this.runtime.config.publishDelayMinutes);
+    const nextClose = sessionCloseTime(nextSession(latest)).getTime();
+    return Math.max(
+      MINUTE_MS,
+      nextClose + this.runtime.config.publishDelayMinutes * MINUTE_MS + MINUTE_MS - now,
+    );
+  }
+}

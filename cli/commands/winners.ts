@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { configFrom, openRuntime, type GlobalOptions } from '../runtime.ts';
+import { pad, paletteFor, signedPercent, UsageError } from '../output.ts';
+
+interface WinnersOptions extends GlobalOptions {
+  days?: string;
+  asOf?: string;
+  json?: boolean;
+}
+
+interface MoversBody {
+  days: number;
+  data: { date: string; symbol: string; changePercent: number; open: number; close: number }[];
+  missing: string[];
+  sessions: string[];
+  asOf: string;
+  basis: string;
+  source: string | null;
+}
+
+export function registerWinners(program: Command): void {
+  program
+    .command('winners')
+    .description('Show the top mover of each of the last N sessions.')
+    .option('--days <n>', 'number of sessions, 1-365', '7')
+    .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
+    .option('--json', 'print the JSON of GET /movers')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stocks-cli winners\n  $ stocks-cli winners --days 30 --as-of 2025-12-31\n  $ stocks-cli winners --json | jq .data[0]',
+    )
+    .action(async (_options, command: Command) => {
+      const options = command.optsWithGlobals<WinnersOptions>();
+      const runtime = await openRuntime(configFrom(options));
+      try {
+        // The same API code that answers GET /movers: one validation, one JSON shape.
+        const api = runtime.container.get(TOKENS.moversApi);
+        const query: Record<string, string> = { days: options.days ?? '7' };
+        if (options.asOf !== undefined) query.asOf = options.asOf;
+        const response = await api.handle({
+          httpMethod: 'GET',
+          path: '/movers',
+          headers: {},
+          queryStringParameters: query,
+          multiValueQueryStringParameters: null,
+        });
+        const body = JSON.parse(response.body) as MoversBody & { error?: { message: string } };
+        if (response.statusCode === 400) throw new UsageError(body.error?.message ?? 'invalid request');
+        if (response.statusCode !== 200)
+          throw new Error(body.error?.message ?? `request failed (${response.statusCode})`);
+        process.stdout.write(options.json ? `${JSON.stringify(body, null, 2)}\n` : renderTable(body));
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function renderTable(body: MoversBody): string {
+  const palette = paletteFor(process.stdout);
+  const byDate = new Map(body.data.map((row) => [row.date, row]));
+  const lines = [
+    palette.bold(
+      `${pad('Date', 12)}${pad('Symbol', 8)}${pad('Change', 10, 'right')}${pad('Open', 12, 'right')}${pad('Close', 12, 'right')}`,
+    ),
+  ];
+  for (const session of body.sessions) {
+    const row = byDate.get(session);
+    if (!row) {
+      lines.push(`${pad(session, 12)}${palette.dim('no result stored (run `stocks-cli sync`)')}`);
+      continue;
+    }
+    const change = signedPercent(row.changePercent);
+    const colored =
+      row.changePercent > 0 ? palette.green(change) : row.changePercent < 0 ? palette.red(change) : change;
+    lines.push(
+      `${pad(row.date, 12)}${pad(row.symbol, 8)}${pad(colored, 10, 'right')}${pad(row.open.toFixed(2), 12, 'right')}${pad(row.close.toFixed(2), 12, 'right')}`,
+    );
+  }
+  const source =
+    body.source === 'simulated'
+      ? palette.yellow('SIMULATED data (not real market quotes)')
+      : `source ${body.source ?? 'none'}`;
+  lines.push(
+    '',
+    `${body.data.length} of ${body.sessions.length} sessions stored, as of ${body.asOf} · basis ${body.basis} · ${source}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

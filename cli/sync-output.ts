@@ -1,0 +1,61 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { SyncProgress, SyncSummary } from '../core/index.ts';
+import { failureCauses, toSyncReport } from '../adapters/reporting/sync-report.ts';
+import { paletteFor } from './output.ts';
+
+/** A progress bar on a terminal, one plain line per session otherwise (logs, CI, pipes). */
+export function progressReporter(total: () => number): {
+  onProgress(progress: SyncProgress): void;
+  stop(): void;
+} {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar(
+      {
+        format: ' {bar} {value}/{total} sessions | {session} {outcome}',
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      onProgress(progress) {
+        if (!started) bar.start(total(), 0, { session: '', outcome: '' });
+        started = true;
+        bar.update(progress.done, { session: progress.session, outcome: progress.outcome });
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  return {
+    onProgress: (progress) =>
+      process.stderr.write(`[${progress.done}/${progress.total}] ${progress.session} ${progress.outcome}\n`),
+    stop() {},
+  };
+}
+
+export function printSummary(summary: SyncSummary, source: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
+    return;
+  }
+  const palette = paletteFor(process.stdout);
+  const lines = [
+    `Sessions ${summary.from} to ${summary.to} (source ${source === 'simulated' ? palette.yellow('SIMULATED') : source}):`,
+    `  stored             ${summary.stored.length}`,
+    `  already present    ${summary.alreadyPresent.length}`,
+    `  not yet available  ${summary.notYetAvailable.length}${list(summary.notYetAvailable)}`,
+    `  no data            ${summary.noData.length}${list(summary.noData)}`,
+    `  failed             ${summary.failed.length}`,
+  ];
+  if (summary.skipped.length > 0)
+    lines.push(`  not processed      ${summary.skipped.length} (stopped; run again to resume)`);
+  for (const cause of failureCauses(summary)) lines.push(palette.red(`  error: ${cause}`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function list(sessions: readonly string[]): string {
+  if (sessions.length === 0) return '';
+  const shown = sessions.slice(0, 5).join(', ');
+  return ` (${shown}${sessions.length > 5 ? ', …' : ''})`;
+}

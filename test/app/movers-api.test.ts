@@ -1,0 +1,205 @@
+import 'reflect-metadata';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
+import { createContainer } from '../../adapters/composition/container.ts';
+import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { loadConfig } from '../../adapters/config/app-config.ts';
+import type { MoversApi } from '../../adapters/http/movers-api.ts';
+import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
+import { apiGatewayEvent } from '../support/aws-events.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
+
+// Friday 2026-11-20 closed at 16:00 ET; this is Monday 2026-11-23 09:00 ET, before the close.
+const NOW = '2026-11-23T14:00:00.000Z';
+
+async function apiWith(dates: string[], env: Record<string, string> = {}): Promise<MoversApi> {
+  const repository = new InMemoryWinnerRepository();
+  for (const date of dates) await repository.save(aSessionResult().on(date).build());
+  const container = createContainer(loadConfig(env), {
+    clock: new FixedClock(NOW),
+    winnerRepository: repository,
+  });
+  return container.get(TOKENS.moversApi);
+}
+
+async function get(api: MoversApi, path: string, headers: Record<string, string> = {}) {
+  const result = await api.handle(apiGatewayEvent('GET', path, headers));
+  return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+}
+
+describe('GET /movers', () => {
+  let api: MoversApi;
+  beforeEach(async () => {
+    api = await apiWith(['2026-11-20', '2026-11-18', '2026-11-17', '2026-11-13']);
+  });
+
+  it('answers the compatible shape, newest first, with the sessions that have no result', async () => {
+    const response = await get(api, '/movers');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({ range: 'last_7_days', days: 7, count: 4, asOf: '2026-11-20' });
+    expect(response.json.data.map((row: { date: string }) => row.date)).toEqual([
+      '2026-11-20',
+      '2026-11-18',
+      '2026-11-17',
+      '2026-11-13',
+    ]);
+    expect(response.json.data[0]).toEqual({
+      date: '2026-11-20',
+      symbol: 'TSLA',
+      changePercent: -15,
+      open: 100,
+      close: 85,
+      basis: 'open-to-close',
+      source: 'simulated',
+    });
+    expect(response.json.missing).toEqual(['2026-11-19', '2026-11-16', '2026-11-12']);
+    expect(response.json.sessions).toHaveLength(7);
+    expect(response.json.source).toBe('simulated');
+  });
+
+  it('rounds changePercent to two decimals', async () => {
+    const repository = new InMemoryWinnerRepository();
+    await repository.save(
+      aSessionResult()
+        .on('2026-11-20')
+        .withMoves([{ symbol: 'AAPL', open: 3, close: 3.1 }])
+        .build(),
+    );
+    const container = createContainer(loadConfig({}), {
+      clock: new FixedClock(NOW),
+      winnerRepository: repository,
+    });
+
+    const response = await get(container.get(TOKENS.moversApi), '/movers?days=1');
+
+    expect(response.json.data[0].changePercent).toBe(3.33);
+  });
+
+  it('pages back through history with asOf', async () => {
+    const response = await get(api, '/movers?days=2&asOf=2026-11-18');
+
+    expect(response.json.range).toBe('last_2_days');
+    expect(response.json.sessions).toEqual(['2026-11-18', '2026-11-17']);
+    expect(response.json.count).toBe(2);
+  });
+
+  it.each([
+    ['days=0', 'INVALID_PARAMETER'],
+    ['days=-1', 'INVALID_PARAMETER'],
+    ['days=abc', 'INVALID_PARAMETER'],
+    ['days=1e9', 'INVALID_PARAMETER'],
+    ['days=366', 'INVALID_PARAMETER'],
+    ['days=7.5', 'INVALID_PARAMETER'],
+    ['days=', 'INVALID_PARAMETER'],
+    ['days=7&days=8', 'INVALID_PARAMETER'],
+    ['day=7', 'INVALID_PARAMETER'],
+    ['asOf=2026-02-30', 'INVALID_DATE'],
+    ['asOf=2026-2-3', 'INVALID_DATE'],
+    ['asOf=yesterday', 'INVALID_DATE'],
+    ['asOf=2026-12-01', 'INVALID_RANGE'],
+    ['asOf=1999-12-31', 'OUTSIDE_CALENDAR'],
+    [`asOf=${'9'.repeat(5000)}`, 'INVALID_PARAMETER'],
+  ])('rejects %s with 400 and a JSON error naming the problem', async (query, code) => {
+    const response = await get(api, `/movers?${query}`);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error.code).toBe(code);
+    expect(response.json.error.message.length).toBeGreaterThan(10);
+    expect(response.headers?.['Cache-Control']).toBe('no-store');
+  });
+
+  it('answers 304 when If-None-Match carries the current ETag', async () => {
+    const first = await get(api, '/movers');
+    const etag = String(first.headers?.ETag);
+
+    const second = await get(api, '/movers', { 'If-None-Match': etag });
+
+    expect(second.statusCode).toBe(304);
+    expect(second.body).toBe('');
+  });
+
+  it('lets caches keep the response until the next scheduled sync (16:30 ET today)', async () => {
+    const response = await get(api, '/movers');
+
+    // 09:00 ET to 16:30 ET is 7.5 hours.
+    expect(response.headers?.['Cache-Control']).toBe(`public, max-age=${7.5 * 3600}`);
+  });
+
+  it('sends the configured CORS origin', async () => {
+    const strict = await apiWith([], { CORS_ORIGIN: 'https://winners.example.com' });
+
+    const response = await get(strict, '/movers');
+
+    expect(response.headers?.['Access-Control-Allow-Origin']).toBe('https://winners.example.com');
+    expect(response.headers?.Vary).toBe('Origin');
+  });
+});
+
+describe('GET /movers/{date}', () => {
+  it('returns the full ranking of a stored session', async () => {
+    const api = await apiWith(['2026-11-20']);
+
+    const response = await get(api, '/movers/2026-11-20');
+
+    expect(response.statusCode).toBe(200);
+    expect(
+      response.json.ranking.map((row: { symbol: string; rank: number }) => [row.rank, row.symbol]),
+    ).toEqual([
+      [1, 'TSLA'],
+      [2, 'NVDA'],
+      [3, 'AAPL'],
+    ]);
+    expect(response.json.winner.symbol).toBe('TSLA');
+  });
+
+  it('answers 404 for a session that is not stored and 400 for an invalid date', async () => {
+    const api = await apiWith([]);
+
+    expect((await get(api, '/movers/2026-11-20')).statusCode).toBe(404);
+    const invalid = await get(api, '/movers/2026-02-30');
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json.error.message).toContain('2026-02-30');
+    expect((await get(api, '/movers/%E0%A4%A')).statusCode).toBe(400);
+  });
+});
+
+describe('routing', () => {
+  it('answers health, unknown routes, other methods and preflight', async () => {
+    const api = await apiWith([]);
+
+    expect((await get(api, '/health')).json.status).toBe('ok');
+    expect((await get(api, '/nope')).statusCode).toBe(404);
+    const post = await api.handle(apiGatewayEvent('POST', '/movers'));
+    expect(post.statusCode).toBe(405);
+    expect(post.headers?.Allow).toBe('GET, HEAD, OPTIONS');
+    const preflight = await api.handle(apiGatewayEvent('OPTIONS', '/movers'));
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers?.['Access-Control-Allow-Methods']).toContain('GET');
+  });
+
+  it('never answers 5xx to 1,000 random query strings and paths', async () => {
+    const api = await apiWith(['2026-11-20']);
+    const segment = fc.oneof(
+      fc.string(),
+      fc.constantFrom('movers', 'health', '2026-11-20', '..', '%', '%00'),
+    );
+    const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('days', 'asOf'), fc.string()), fc.string()), {
+      maxLength: 4,
+    });
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { maxLength: 3 }), query, async (segments, pairs) => {
+        const event = apiGatewayEvent('GET', '/movers');
+        event.path = `/${segments.join('/')}`;
+        event.queryStringParameters = pairs.length ? Object.fromEntries(pairs) : null;
+        event.multiValueQueryStringParameters = null;
+        const response = await api.handle(event);
+        expect(response.statusCode).toBeLessThan(500);
+        expect(() => JSON.parse(response.body || '{}')).not.toThrow();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
