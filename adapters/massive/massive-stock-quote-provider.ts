@@ -1,0 +1,278 @@
+import type {
+  Clock,
+  DailyBar,
+  QuoteBatch,
+  QuoteRequest,
+  StockQuoteProvider,
+  UndeliveredSession,
+} from '../../core/index.ts';
+import { easternDateOf, easternTime, previousSession } from '../../core/index.ts';
+import type { AppLogger } from '../observability/app-logger.ts';
+import { silentLogger } from '../observability/app-logger.ts';
+import type { MassiveFetchPlan } from './massive-fetch-plan.ts';
+import { planMassiveFetch } from './massive-fetch-plan.ts';
+import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
+import { MassiveHttpClient } from './massive-http-client.ts';
+import type { AggregatesRangeResponse } from './massive-schemas.ts';
+import { aggregatesRangeResponseSchema, groupedDailyResponseSchema } from './massive-schemas.ts';
+import type { Sleep } from './rolling-window-rate-limiter.ts';
+import { realSleep } from './rolling-window-rate-limiter.ts';
+
+export interface MassiveProviderOptions {
+  readonly apiKey: string | undefined;
+  /** Default https://api.massive.com. */
+  readonly baseUrl?: string;
+  /** Calls per rolling minute; default 5 (the free plan), 0 = unlimited. */
+  readonly rateLimitPerMinute?: number;
+  /** Per attempt, headers and body included; default 10 000. */
+  readonly timeoutMs?: number;
+  /** Attempts per request, the first included; default 4. */
+  readonly maxAttempts?: number;
+  readonly clock: Clock;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  readonly logger?: AppLogger;
+}
+
+export const MASSIVE_DEFAULT_BASE_URL = 'https://api.massive.com';
+export const MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE = 5;
+export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
+export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
+
+/** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
+const MAX_RANGE_PAGES = 100;
+/** The free plan publishes a session's bars some hours after the close; a refusal can only concern these. */
+const PUBLISHING_WINDOW_MS = 24 * 3_600_000;
+const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
+
+/**
+ * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
+ * ticker, or one grouped-daily call per session, whichever is cheaper for the request.
+ *
+ * Failure semantics: a missing or rejected key throws (nothing can be delivered). Otherwise sessions are
+ * reported undelivered: with the range plan a failed ticker call fails every session (a ranking without
+ * that ticker would be wrong); with the grouped plan only the session of the failed call (and the one
+ * that needed it as its previous session) is lost. A "before end of day" refusal marks the newest
+ * sessions not-yet-available and the rest is still fetched.
+ */
+export class MassiveStockQuoteProvider implements StockQuoteProvider {
+  readonly source = 'massive' as const;
+  private readonly http: MassiveHttpClient;
+  private readonly clock: Clock;
+  private readonly logger: AppLogger;
+
+  constructor(options: MassiveProviderOptions) {
+    this.clock = options.clock;
+    this.logger = options.logger ?? silentLogger;
+    this.http = new MassiveHttpClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
+      timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
+      maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
+      clock: options.clock,
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      logger: this.logger,
+    });
+  }
+
+  plan(request: QuoteRequest): MassiveFetchPlan {
+    return planMassiveFetch(request);
+  }
+
+  async fetchDailyBars(request: QuoteRequest): Promise<QuoteBatch> {
+    const plan = planMassiveFetch(request);
+    this.logger.info('massive fetch plan', {
+      strategy: plan.strategy,
+      calls: plan.calls,
+      description: plan.description,
+    });
+    if (plan.strategy === 'none') return { bars: [], undelivered: [] };
+    this.http.assertKeyConfigured();
+    return plan.strategy === 'aggregates-range' ? this.fetchByRange(plan) : this.fetchByGroupedDaily(plan);
+  }
+
+  private async fetchByRange(plan: MassiveFetchPlan): Promise<QuoteBatch> {
+    const span = plan.span as { from: string; to: string };
+    const unpublished = new Set<string>();
+    const bars: DailyBar[] = [];
+    let refusal: Error | undefined;
+    let to = span.to;
+    for (const symbol of plan.symbols) {
+      for (;;) {
+        try {
+          bars.push(...(await this.fetchRange(symbol, span.from, to)));
+          break;
+        } catch (error) {
+          if (isFatalMassiveError(error)) throw error;
+          const cause = error as Error;
+          if (!(error instanceof NotYetAvailableError)) {
+            this.logger.warn('massive range call failed: every requested session is undelivered', {
+              symbol,
+              error: cause.message,
+            });
+            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
+          }
+          for (const session of this.refusedSessions(plan.sessions, to)) unpublished.add(session);
+          const remaining = plan.sessions.filter((session) => !unpublished.has(session));
+          this.logger.info('massive has not published the newest sessions yet', {
+            notYetAvailable: [...unpublished],
+          });
+          const newest = remaining[remaining.length - 1];
+          if (newest === undefined) {
+            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
+          }
+          to = newest;
+          refusal = cause;
+        }
+      }
+    }
+    const wanted = new Set(plan.neededSessions.filter((session) => !unpublished.has(session)));
+    return {
+      bars: bars.filter((bar) => wanted.has(bar.session)),
+      undelivered: [...unpublished].sort().map((session) => ({
+        session,
+        kind: 'not-yet-available' as const,
+        error: refusal as Error,
+      })),
+    };
+  }
+
+  /**
+   * The sessions a "before end of day" refusal can be about: requested sessions (up to `to`) that closed
+   * less than a day ago. If the clock disagrees with Massive, the newest one, so the loop always shrinks.
+   */
+  private refusedSessions(sessions: readonly string[], to: string): string[] {
+    const cutoff = this.clock.now().getTime() - PUBLISHING_WINDOW_MS;
+    const candidates = sessions.filter((session) => session <= to);
+    const recent = candidates.filter((session) => easternTime(session, 16).getTime() > cutoff);
+    return recent.length > 0 ? recent : candidates.slice(-1);
+  }
+
+  private undeliveredAll(
+    sessions: readonly string[],
+    unpublished: ReadonlySet<string>,
+    error: Error,
+  ): UndeliveredSession[] {
+    return sessions.map((session) => ({
+      session,
+      kind: unpublished.has(session) ? ('not-yet-available' as const) : ('failed' as const),
+      error,
+    }));
+  }
+
+  /** One ticker over [from, to], following `next_url` against our own base URL. */
+  private async fetchRange(symbol: string, from: string, to: string): Promise<DailyBar[]> {
+    const bars: DailyBar[] = [];
+    let path: string | undefined =
+      `${RANGE_PATH_PREFIX}${encodeURIComponent(symbol)}/range/1/day/${from}/${to}` +
+      '?adjusted=true&sort=asc&limit=50000';
+    for (let page = 1; path !== undefined; page++) {
+      if (page > MAX_RANGE_PAGES) {
+        throw new InvalidResponseError(
+          'aggregates-range',
+          `pagination did not end after ${MAX_RANGE_PAGES} pages`,
+        );
+      }
+      const body: AggregatesRangeResponse = await this.http.get(
+        'aggregates-range',
+        path,
+        aggregatesRangeResponseSchema,
+      );
+      for (const result of body.results) {
+        bars.push({
+          symbol,
+          session: easternDateOf(new Date(result.t)),
+          open: result.o,
+          high: result.h,
+          low: result.l,
+          close: result.c,
+          volume: result.v,
+        });
+      }
+      path = body.next_url === undefined ? undefined : nextPagePath(body.next_url);
+    }
+    return bars;
+  }
+
+  private async fetchByGroupedDaily(plan: MassiveFetchPlan): Promise<QuoteBatch> {
+    const watched = new Set(plan.symbols);
+    const bars: DailyBar[] = [];
+    const problems = new Map<string, Error>();
+    for (const date of plan.neededSessions) {
+      try {
+        bars.push(...(await this.fetchGroupedDaily(date, watched)));
+      } catch (error) {
+        if (isFatalMassiveError(error)) throw error;
+        this.logger.warn('massive grouped-daily call failed: its session is undelivered', {
+          session: date,
+          error: (error as Error).message,
+        });
+        problems.set(date, error as Error);
+      }
+    }
+    const undelivered: UndeliveredSession[] = [];
+    for (const session of plan.sessions) {
+      // Close-to-close needs the previous session too: without it the ranking would be empty, not right.
+      const problem =
+        problems.get(session) ??
+        (plan.neededSessions.length > plan.sessions.length
+          ? problems.get(previousSession(session))
+          : undefined);
+      if (problem) {
+        undelivered.push({
+          session,
+          kind: problem instanceof NotYetAvailableError ? 'not-yet-available' : 'failed',
+          error: problem,
+        });
+      }
+    }
+    return { bars, undelivered };
+  }
+
+  private async fetchGroupedDaily(date: string, watched: ReadonlySet<string>): Promise<DailyBar[]> {
+    const body = await this.http.get(
+      'grouped-daily',
+      `/v2/aggs/grouped/locale/us/market/stocks/${date}?adjusted=true`,
+      groupedDailyResponseSchema,
+    );
+    const bars: DailyBar[] = [];
+    for (const result of body.results) {
+      if (!watched.has(result.T)) continue;
+      const session = easternDateOf(new Date(result.t));
+      if (session !== date) {
+        throw new InvalidResponseError(
+          'grouped-daily',
+          `asked for ${date}, got a ${result.T} bar of ${session}`,
+        );
+      }
+      bars.push({
+        symbol: result.T,
+        session,
+        open: result.o,
+        high: result.h,
+        low: result.l,
+        close: result.c,
+        volume: result.v,
+      });
+    }
+    return bars;
+  }
+}
+
+/** `next_url` names Massive's host and no key: keep its path and query only, for our base URL and auth. */
+function nextPagePath(nextUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+  } catch {
+    throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
+  }
+  if (!url.pathname.startsWith(RANGE_PATH_PREFIX)) {
+    throw new InvalidResponseError('aggregates-range', 'next_url does not point at an aggregates range');
+  }
+  // Documented to carry no key; should one ever appear there, it must not travel on (or be logged).
+  url.searchParams.delete('apiKey');
+  return `${url.pathname}${url.search}`;
+}
