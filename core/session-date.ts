@@ -9,7 +9,9 @@ export function parseSessionDate(value: unknown): string {
   const match = ISO_DATE.exec(value);
   if (!match) throw new InvalidSessionDateError(value);
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const utc = new Date(Date.UTC(year, month - 1, day));
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
   if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) {
     throw new InvalidSessionDateError(value);
   }
