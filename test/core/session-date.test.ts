@@ -56,7 +56,7 @@ describe('parseSessionDate', () => {
     expect(isSessionDate(value)).toBe(false);
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     [undefined, 'undefined'],
     [null, 'null'],
     [20260102, 'a number'],
