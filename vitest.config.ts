@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Whole-process, browser and DynamoDB Local tests start real servers: keep the two cores from oversubscribing.
     maxWorkers: 2,
+    // The SDK's "Node 22 soon" notice is noise here: the pinned SDK supports Node 20.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

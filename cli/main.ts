@@ -1,3 +1,6 @@
+// The AWS SDK warns on every start that future releases need Node 22; this project pins SDK versions that support Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { Command, Option } from 'commander';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerDb } from './commands/db.ts';

@@ -1,0 +1,119 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
+import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
+import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { lastSessions, latestCompletedSession } from '../../core/index.ts';
+import { apiGatewayEvent, schedulerEvent } from '../support/aws-events.ts';
+import { startDynaliteServer, uniqueTableName, type TestDynamoDbServer } from '../support/dynamo-servers.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
+
+type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type SyncHandler = (event: unknown) => Promise<{ stored: string[]; alreadyPresent: number }>;
+
+let server: TestDynamoDbServer;
+
+beforeAll(async () => {
+  server = await startDynaliteServer();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** Lambda reads its configuration at cold start: each test gets a fresh module with its own table. */
+async function coldStart(env: Record<string, string>): Promise<{ tableName: string }> {
+  const tableName = uniqueTableName();
+  const client = createLocalDynamoDbClient(server.endpoint);
+  await ensureWinnersTable(client, tableName);
+  client.destroy();
+  vi.resetModules();
+  vi.unstubAllEnvs();
+  for (const [key, value] of Object.entries({
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: server.endpoint,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    MASSIVE_API_KEY: '',
+    ...env,
+  })) {
+    vi.stubEnv(key, value);
+  }
+  return { tableName };
+}
+
+describe('API handler', () => {
+  beforeEach(() => vi.unstubAllEnvs());
+
+  it('answers a real-shaped API Gateway event from the table', async () => {
+    const { tableName } = await coldStart({});
+    const client = createLocalDynamoDbClient(server.endpoint);
+    const repository = new DynamoDbWinnerRepository({ client, tableName, watchlist: 'default' });
+    const [newest, previous] = lastSessions(2, latestCompletedSession(new Date()));
+    await repository.save(
+      aSessionResult()
+        .on(newest as string)
+        .build(),
+    );
+    await repository.save(
+      aSessionResult()
+        .on(previous as string)
+        .build(),
+    );
+    const { handler } = (await import('../../adapters/lambda/api-handler.ts')) as { handler: ApiHandler };
+
+    const response = await handler(apiGatewayEvent('GET', '/movers?days=5'));
+
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body);
+    expect(body.data.map((row: { date: string }) => row.date)).toEqual([newest, previous]);
+    expect(body.missing).toHaveLength(3);
+    const ranking = await handler(apiGatewayEvent('GET', `/movers/${newest}`));
+    expect(JSON.parse(ranking.body).ranking).toHaveLength(3);
+    client.destroy();
+  });
+
+  it('refuses to start without TABLE_NAME', async () => {
+    await coldStart({ TABLE_NAME: '' });
+
+    await expect(import('../../adapters/lambda/api-handler.ts')).rejects.toThrow(/TABLE_NAME must be set/);
+  });
+});
+
+describe('sync handler', () => {
+  beforeEach(() => vi.unstubAllEnvs());
+
+  it('stores the last K sessions from a Scheduler event, then finds nothing missing', async () => {
+    await coldStart({ SYNC_SESSIONS: '4' });
+    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+
+    const first = await handler(schedulerEvent());
+    const second = await handler(schedulerEvent());
+
+    expect(first.stored).toEqual(lastSessions(4, latestCompletedSession(new Date())).reverse());
+    expect(second.stored).toEqual([]);
+    expect(second.alreadyPresent).toBe(4);
+  });
+
+  it('takes the number of sessions from the schedule input and rejects malformed input', async () => {
+    await coldStart({});
+    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+
+    expect((await handler(schedulerEvent({ sessions: 2 }))).stored).toHaveLength(2);
+    await expect(handler(schedulerEvent({ sessions: 'many' }))).rejects.toThrow(/Unexpected schedule input/);
+  });
+
+  it('throws when the provider fails, so the scheduler retries and the DLQ sees it', async () => {
+    await coldStart({
+      MASSIVE_API_KEY: 'sk-canary-handler',
+      MASSIVE_BASE_URL: 'http://127.0.0.1:9',
+      SYNC_SESSIONS: '1',
+    });
+    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+
+    const failure = handler(schedulerEvent());
+
+    await expect(failure).rejects.toThrow(/Sync failed for 1 session/);
+    await expect(failure).rejects.not.toThrow(/sk-canary-handler/);
+  });
+});
