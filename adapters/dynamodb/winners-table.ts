@@ -1,0 +1,96 @@
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
+
+/**
+ * The one definition of the winners table's keys, shared by the CDK stack and the local stores.
+ * One partition per watchlist, one item per session: "latest N" is a single Query on the sort key,
+ * so its cost never grows with history.
+ */
+export const WINNERS_TABLE = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const;
+
+export const DEFAULT_WATCHLIST_NAME = 'default';
+
+/** `WATCHLIST#default`: the partition holding one watchlist's sessions. */
+export function watchlistPartitionKey(watchlist: string): string {
+  return `WATCHLIST#${watchlist}`;
+}
+
+/** On-demand billing: a few writes a day and bursty reads never justify provisioned capacity. */
+export function createWinnersTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: WINNERS_TABLE.partitionKey.name, AttributeType: WINNERS_TABLE.partitionKey.type },
+      { AttributeName: WINNERS_TABLE.sortKey.name, AttributeType: WINNERS_TABLE.sortKey.type },
+    ],
+    KeySchema: [
+      { AttributeName: WINNERS_TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: WINNERS_TABLE.sortKey.name, KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export interface EnsureTableOptions {
+  /** How long to wait for a new table to become ACTIVE (AWS takes seconds, local stores milliseconds). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Creates the winners table unless it exists, then waits until it is ACTIVE. Safe to race: a
+ * concurrent creator's table is simply waited for. Used by local stores; on AWS the CDK stack owns it.
+ * Returns whether this call created the table.
+ */
+export async function ensureWinnersTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: EnsureTableOptions = {},
+): Promise<{ created: boolean }> {
+  const status = await describeStatus(client, tableName);
+  let created = false;
+  if (status === undefined) {
+    created = await createUnlessRaced(client, tableName);
+  }
+  if (status !== 'ACTIVE') await waitUntilActive(client, tableName, options.timeoutMs ?? 120_000);
+  return { created };
+}
+
+async function describeStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus ?? 'UNKNOWN';
+  } catch (error) {
+    if (isNamed(error, 'ResourceNotFoundException')) return undefined;
+    throw toDynamoDbError(error, tableName);
+  }
+}
+
+async function createUnlessRaced(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new CreateTableCommand(createWinnersTableInput(tableName)));
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'ResourceInUseException')) return false;
+    throw toDynamoDbError(error, tableName);
+  }
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delayMs = 20;
+  for (;;) {
+    const status = await describeStatus(client, tableName);
+    if (status === 'ACTIVE') return;
+    if (Date.now() + delayMs > deadline) throw new WinnersTableNotReadyError(tableName, status, timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 2_000);
+  }
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}

@@ -1,0 +1,361 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Clock, SessionResult } from '../../core/index.ts';
+import {
+  CorruptWinnerItemError,
+  WinnersTableNotFoundError,
+} from '../../adapters/dynamodb/dynamodb-errors.ts';
+import { dynamoDbItemSize, readCapacityUnits } from '../../adapters/dynamodb/dynamodb-item-size.ts';
+import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
+import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
+import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import type { WinnerRepositoryFactory } from '../contracts/winner-repository.contract.ts';
+import type { DynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
+import { openDynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
+import { uniqueTableName } from '../support/dynamo-servers.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
+
+const DEFAULT_WATCHLIST_MOVES = [
+  { symbol: 'AAPL', open: 227.48, close: 229.87 },
+  { symbol: 'MSFT', open: 415.2, close: 411.03 },
+  { symbol: 'GOOGL', open: 175.61, close: 178.2 },
+  { symbol: 'AMZN', open: 201.3, close: 198.12 },
+  { symbol: 'TSLA', open: 348.07, close: 331.05 },
+  { symbol: 'NVDA', open: 141.98, close: 145.6 },
+  { symbol: 'META', open: 585.5, close: 590.01 },
+];
+
+/** For the contract suite: every call gets a fresh table on the shared server. */
+export function dynamoDbRepositoryFactory(endpoint: () => string): WinnerRepositoryFactory {
+  return async () => {
+    const fixture = await openDynamoRepositoryFixture(endpoint());
+    onTestFinished(() => fixture.destroy());
+    return fixture.repository();
+  };
+}
+
+/** Behaviour of the DynamoDB adapter beyond the port's contract, run on each DynamoDB-protocol server. */
+export function testDynamoDbWinnerRepository(serverName: string, endpoint: () => string): void {
+  async function openFixture(): Promise<DynamoRepositoryFixture> {
+    const fixture = await openDynamoRepositoryFixture(endpoint());
+    onTestFinished(() => fixture.destroy());
+    return fixture;
+  }
+
+  describe(`DynamoDbWinnerRepository on ${serverName}`, () => {
+    it('stores one item per session under pk WATCHLIST#<name> and sk <date>, with every attribute', async () => {
+      const fixture = await openFixture();
+      const result = aSessionResult().on('2026-11-20').build();
+
+      await fixture.repository({ clock: fixedClock('2026-11-20T21:35:00.000Z') }).save(result);
+
+      const item = await rawItem(fixture, 'WATCHLIST#default', '2026-11-20');
+      expect(Object.keys(item ?? {}).sort()).toEqual(
+        ['basis', 'computedAt', 'excluded', 'pk', 'ranking', 'sk', 'source', 'winner', 'writtenAt'].sort(),
+      );
+      expect(item).toMatchObject({
+        winner: result.winner,
+        ranking: result.ranking,
+        basis: 'open-to-close',
+        source: 'simulated',
+        computedAt: result.computedAt,
+        writtenAt: '2026-11-20T21:35:00.000Z',
+      });
+    });
+
+    it('keeps watchlists apart in one table', async () => {
+      const fixture = await openFixture();
+      const tech = fixture.repository({ watchlist: 'tech' });
+      const energy = fixture.repository({ watchlist: 'energy' });
+
+      await tech.save(aSessionResult().on('2026-11-20').build());
+
+      expect(await energy.get('2026-11-20')).toBeUndefined();
+      expect(await energy.save(aSessionResult().on('2026-11-20').build())).toBe('stored');
+      expect(await rawItem(fixture, 'WATCHLIST#tech', '2026-11-20')).toBeDefined();
+      expect(await rawItem(fixture, 'WATCHLIST#energy', '2026-11-20')).toBeDefined();
+    });
+
+    it('leaves exactly one item when two writers with their own clients race for a session', async () => {
+      const fixture = await openFixture();
+      const otherClient = createLocalDynamoDbClient(endpoint());
+      onTestFinished(() => otherClient.destroy());
+      const writers = [
+        fixture.repository(),
+        new DynamoDbWinnerRepository({
+          client: otherClient,
+          tableName: fixture.tableName,
+          watchlist: 'default',
+        }),
+      ];
+      const sessions = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];
+
+      for (const date of sessions) {
+        const contenders = ['AAPL', 'MSFT'].map((symbol) =>
+          aSessionResult()
+            .on(date)
+            .withMoves([{ symbol, open: 100, close: 110 }])
+            .build(),
+        );
+
+        const outcomes = await Promise.all(writers.map((writer, index) => writer.save(contenders[index]!)));
+
+        expect([...outcomes].sort()).toEqual(['already-present', 'stored']);
+        const items = await itemsOfSession(fixture, 'WATCHLIST#default', date);
+        expect(items).toHaveLength(1);
+        expect(items[0]?.winner).toEqual(contenders[outcomes.indexOf('stored')]?.winner);
+      }
+    });
+
+    it('replaces the old item completely on a forced write, leaving none of its attributes', async () => {
+      const fixture = await openFixture();
+      const original = onCloseToClose(aSessionResult().on('2026-11-20').build());
+      await fixture.repository({ clock: fixedClock('2026-11-20T21:35:00.000Z') }).save(original);
+      await documents(fixture).send(
+        new UpdateCommand({
+          TableName: fixture.tableName,
+          Key: { pk: 'WATCHLIST#default', sk: '2026-11-20' },
+          UpdateExpression: 'SET legacyNote = :note',
+          ExpressionAttributeValues: { ':note': 'written by an older version' },
+        }),
+      );
+      const replacement = aSessionResult()
+        .on('2026-11-20')
+        .from('massive')
+        .withMoves([{ symbol: 'MSFT', open: 10, close: 11 }])
+        .build();
+
+      await fixture
+        .repository({ clock: fixedClock('2026-11-21T09:00:00.000Z') })
+        .save(replacement, { overwrite: true });
+
+      const item = await rawItem(fixture, 'WATCHLIST#default', '2026-11-20');
+      expect(item).not.toHaveProperty('legacyNote');
+      expect(JSON.stringify(item)).not.toContain('previousClose');
+      expect(item).toMatchObject({
+        basis: 'open-to-close',
+        source: 'massive',
+        writtenAt: '2026-11-21T09:00:00.000Z',
+      });
+      expect(await fixture.repository().get('2026-11-20')).toEqual(replacement);
+    });
+
+    it('round-trips the close-to-close basis with its previous closes', async () => {
+      const fixture = await openFixture();
+      const result = onCloseToClose(aSessionResult().on('2026-11-20').build());
+
+      await fixture.repository().save(result);
+
+      expect(await fixture.repository().get('2026-11-20')).toEqual(result);
+    });
+
+    it('keeps the item of a 50-ticker watchlist far below the 400 KB item limit', async () => {
+      const fixture = await openFixture();
+      await fixture.repository().save(aSessionResult().on('2026-11-20').withSymbols(50).build());
+
+      const { Item, ConsumedCapacity } = await fixture.client.send(
+        new GetItemCommand({
+          TableName: fixture.tableName,
+          Key: { pk: { S: 'WATCHLIST#default' }, sk: { S: '2026-11-20' } },
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+
+      const size = dynamoDbItemSize(Item ?? {});
+      expect(size).toBeGreaterThan(1_000);
+      expect(size).toBeLessThan(400 * 1024 * 0.05);
+      // The server's own accounting agrees with the size computed from the documented rules.
+      expect(ConsumedCapacity?.CapacityUnits).toBe(readCapacityUnits(size, 'strong'));
+    });
+
+    it('reads the latest 7 sessions of the default watchlist in one Query costing at most 1 RCU', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository({ measureCapacity: true });
+      for (const date of weekdays('2026-10-01', 30)) {
+        await repository.save(aSessionResult().on(date).withMoves(DEFAULT_WATCHLIST_MOVES).build());
+      }
+      fixture.capacity.length = 0;
+      fixture.operations.length = 0;
+
+      const latest = await repository.latest(7);
+
+      expect(latest).toHaveLength(7);
+      expect(fixture.operations).toEqual(['Query']);
+      expect(fixture.capacity).toEqual([
+        { operation: 'latest', requests: 1, capacityUnits: expect.any(Number) },
+      ]);
+      expect(fixture.capacity[0]?.capacityUnits).toBeGreaterThan(0);
+      expect(fixture.capacity[0]?.capacityUnits).toBeLessThanOrEqual(1);
+    });
+
+    it('reads with GetItem and Query only, never Scan', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+
+      await repository.save(aSessionResult().on('2026-11-20').build());
+      await repository.save(aSessionResult().on('2026-11-20').build());
+      await repository.get('2026-11-20');
+      await repository.latest(7, '2026-11-20');
+      await repository.range('2026-11-01', '2026-11-30');
+      await repository.storedSessions('2026-11-01', '2026-11-30');
+
+      expect(fixture.operations).toEqual(['PutItem', 'PutItem', 'GetItem', 'Query', 'Query', 'Query']);
+    });
+
+    it('follows pagination past the 1 MB page in range, latest and storedSessions', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository({ measureCapacity: true });
+      // About 2.5 MB in all, so every read spans several 1 MB pages on any server.
+      const wide = aSessionResult().withSymbols(300);
+      const dates = weekdays('2025-01-01', 150);
+      for (let start = 0; start < dates.length; start += 25) {
+        await Promise.all(
+          dates.slice(start, start + 25).map((date) => repository.save(wide.on(date).build())),
+        );
+      }
+      fixture.capacity.length = 0;
+
+      const range = await repository.range(dates[0]!, dates.at(-1)!);
+      const latest = await repository.latest(dates.length);
+      const stored = await repository.storedSessions(dates[0]!, dates.at(-1)!);
+
+      expect(range.map((result) => result.date)).toEqual(dates);
+      expect(latest.map((result) => result.date)).toEqual([...dates].reverse());
+      expect(stored).toEqual(dates);
+      for (const report of fixture.capacity) expect(report.requests).toBeGreaterThan(1);
+    });
+
+    it('answers an empty list for a range that ends before it starts', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+      await repository.save(aSessionResult().on('2026-11-15').build());
+
+      expect(await repository.range('2026-11-20', '2026-11-10')).toEqual([]);
+      expect(await repository.storedSessions('2026-11-20', '2026-11-10')).toEqual([]);
+      expect(await repository.latest(0)).toEqual([]);
+    });
+
+    it('reports a missing table by name, saying how it is created', async () => {
+      const fixture = await openFixture();
+      const missing = new DynamoDbWinnerRepository({
+        client: fixture.client,
+        tableName: 'no-such-winners-table',
+        watchlist: 'default',
+      });
+
+      for (const attempt of [() => missing.save(aSessionResult().build()), () => missing.latest(7)]) {
+        const error = await attempt().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(WinnersTableNotFoundError);
+        expect(error).toMatchObject({ code: 'TABLE_NOT_FOUND', tableName: 'no-such-winners-table' });
+        expect((error as Error).message).toContain('"no-such-winners-table"');
+        expect((error as Error).message).toContain('npx cdk deploy');
+        expect((error as Error).message).toContain('created automatically');
+      }
+    });
+
+    it('reports a corrupt item as a typed error naming its key and what is wrong', async () => {
+      const fixture = await openFixture();
+      await documents(fixture).send(
+        new PutCommand({
+          TableName: fixture.tableName,
+          Item: { pk: 'WATCHLIST#default', sk: '2026-11-20', ranking: 'not a list', basis: 'sideways' },
+        }),
+      );
+      const repository = fixture.repository();
+
+      const error = await repository.get('2026-11-20').catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(CorruptWinnerItemError);
+      expect(error).toMatchObject({
+        code: 'CORRUPT_ITEM',
+        key: { pk: 'WATCHLIST#default', sk: '2026-11-20' },
+      });
+      const problems = (error as CorruptWinnerItemError).problems.join('\n');
+      for (const attribute of ['winner', 'ranking', 'basis', 'source', 'computedAt']) {
+        expect(problems).toContain(attribute);
+      }
+      await expect(repository.latest(7)).rejects.toBeInstanceOf(CorruptWinnerItemError);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-20']);
+    });
+
+    it('creates the table once when several callers ensure it at the same time', async () => {
+      const fixture = await openFixture();
+      const tableName = uniqueTableName();
+
+      const outcomes = await Promise.all([1, 2, 3].map(() => ensureWinnersTable(fixture.client, tableName)));
+
+      expect(outcomes.filter((outcome) => outcome.created)).toHaveLength(1);
+      expect(await ensureWinnersTable(fixture.client, tableName)).toEqual({ created: false });
+      const repository = new DynamoDbWinnerRepository({
+        client: fixture.client,
+        tableName,
+        watchlist: 'default',
+      });
+      expect(await repository.save(aSessionResult().build())).toBe('stored');
+    });
+  });
+}
+
+function fixedClock(iso: string): Clock {
+  return { now: () => new Date(iso) };
+}
+
+function documents(fixture: DynamoRepositoryFixture): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(fixture.client);
+}
+
+async function rawItem(
+  fixture: DynamoRepositoryFixture,
+  pk: string,
+  sk: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documents(fixture).send(
+    new GetCommand({ TableName: fixture.tableName, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+async function itemsOfSession(
+  fixture: DynamoRepositoryFixture,
+  pk: string,
+  sk: string,
+): Promise<Record<string, unknown>[]> {
+  const { Items } = await documents(fixture).send(
+    new QueryCommand({
+      TableName: fixture.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+      ConsistentRead: true,
+    }),
+  );
+  return Items ?? [];
+}
+
+/** The same movers measured against a previous close, as the close-to-close basis stores them. */
+function onCloseToClose(result: SessionResult): SessionResult {
+  const withPrevious = (mover: SessionResult['winner']) => ({ ...mover, previousClose: mover.open - 1 });
+  return {
+    ...result,
+    basis: 'close-to-close',
+    winner: withPrevious(result.winner),
+    ranking: result.ranking.map(withPrevious),
+  };
+}
+
+/** `count` consecutive Monday-to-Friday dates from `first`: enough like sessions for storage tests. */
+function weekdays(first: string, count: number): string[] {
+  const dates: string[] = [];
+  for (let day = Date.parse(`${first}T00:00:00Z`); dates.length < count; day += 86_400_000) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) dates.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return dates;
+}
