@@ -154,7 +154,10 @@ export class MassiveHttpClient {
       if (bodyStatus === 'NOT_AUTHORIZED') return fatal(forbidden(endpoint, upstream));
       if (typeof bodyStatus === 'string' && bodyStatus !== 'OK' && bodyStatus !== 'DELAYED') {
         return fatal(
-          new InvalidResponseError(endpoint, `HTTP ${status} with status "${bodyStatus}" (${upstream})`),
+          new InvalidResponseError(
+            endpoint,
+            `HTTP ${status} with status "${this.redact(bodyStatus).slice(0, 40)}" (${upstream})`,
+          ),
         );
       }
       return { kind: 'success', body: json };
@@ -196,7 +199,8 @@ export class MassiveHttpClient {
   private upstreamText(json: unknown, text: string): string {
     const body = errorBodySchema.safeParse(json);
     const message = body.success ? (body.data.error ?? body.data.message) : undefined;
-    if (message) return this.redact(message.slice(0, UPSTREAM_TEXT_LIMIT));
+    // Redact before cutting: a cut through the key would leave a piece of it that no longer matches.
+    if (message) return this.redact(message).slice(0, UPSTREAM_TEXT_LIMIT);
     return text.trim() === '' ? 'empty body' : 'a body that is not the documented JSON';
   }
 
