@@ -12,8 +12,6 @@ export const WINNERS_TABLE = {
   sortKey: { name: 'sk', type: 'S' },
 } as const;
 
-export const DEFAULT_WATCHLIST_NAME = 'default';
-
 /** `WATCHLIST#default`: the partition holding one watchlist's sessions. */
 export function watchlistPartitionKey(watchlist: string): string {
   return `WATCHLIST#${watchlist}`;
