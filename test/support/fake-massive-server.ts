@@ -63,6 +63,8 @@ export interface FakeMassiveSettings {
   historyStart?: string | undefined;
   /** Accepted calls per rolling 60 s; 0 = unlimited. */
   rateLimitPerMinute?: number;
+  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
+  rangePageSize?: number | undefined;
 }
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
@@ -73,8 +75,6 @@ export interface FakeMassiveServerOptions extends FakeMassiveSettings {
   readonly tickers?: readonly string[];
   /** Extra rows in every grouped-daily body, so its size is closer to the real ~10k-row page. */
   readonly extraTickers?: number;
-  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
-  readonly rangePageSize?: number;
   /** Time source of the rate-limit window, in epoch ms; tests pass their fake clock. */
   readonly now?: () => number;
 }
@@ -209,10 +209,12 @@ export async function startFakeMassiveServer(
     unpublishedFrom: string | undefined;
     historyStart: string | undefined;
     rateLimitPerMinute: number;
+    rangePageSize: number | undefined;
   } = {
     unpublishedFrom: options.unpublishedFrom,
     historyStart: options.historyStart,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    rangePageSize: options.rangePageSize,
   };
   let faults: ActiveFault[] = [];
   let acceptedStarts: number[] = [];
@@ -347,7 +349,7 @@ export async function startFakeMassiveServer(
       MAX_RANGE_LIMIT,
       Math.max(1, Number(limitText ?? DEFAULT_RANGE_LIMIT) || DEFAULT_RANGE_LIMIT),
     );
-    const pageSize = Math.min(limit, options.rangePageSize ?? MAX_RANGE_LIMIT);
+    const pageSize = Math.min(limit, settings.rangePageSize ?? MAX_RANGE_LIMIT);
     const sessions = listed.has(ticker) ? tradingSessions(clampToCalendar(from), clampToCalendar(to)) : [];
     const page = sessions.slice(0, pageSize);
     const results = page.map((session) => rangeBar(ticker, session));
@@ -492,6 +494,7 @@ export async function startFakeMassiveServer(
           ? { historyStart: (body.historyStart as string | null) ?? undefined }
           : {}),
         ...('rateLimitPerMinute' in body ? { rateLimitPerMinute: Number(body.rateLimitPerMinute) } : {}),
+        ...('rangePageSize' in body ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined } : {}),
       });
       return send(response, json(200, {}), false);
     }
@@ -578,7 +581,10 @@ export async function startFakeMassiveServer(
       faults = [];
     },
     configure(update) {
-      Object.assign(settings, update);
+      // An absent key keeps its setting; an explicit undefined clears the optional ones.
+      const { rateLimitPerMinute, ...rest } = update;
+      Object.assign(settings, rest);
+      if (rateLimitPerMinute !== undefined) settings.rateLimitPerMinute = rateLimitPerMinute;
       acceptedStarts = [];
     },
     resetStats() {
