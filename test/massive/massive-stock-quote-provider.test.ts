@@ -200,7 +200,12 @@ describe('MassiveStockQuoteProvider: aggregates range', () => {
   });
 
   it('accepts DELAYED, unknown fields, fractional volume and bars without vw / n', async () => {
-    const bar = { ...rangeBar('2025-03-07'), v: 1234.5, otc: true, brandNew: 'field' };
+    const bar: Record<string, unknown> = {
+      ...rangeBar('2025-03-07'),
+      v: 1234.5,
+      otc: true,
+      brandNew: 'field',
+    };
     delete bar.vw;
     delete bar.n;
     nock(TEST_BASE_URL)
