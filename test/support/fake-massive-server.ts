@@ -110,11 +110,12 @@ export interface FakeMassiveServer {
 export const FAKE_MASSIVE_DEFAULT_API_KEY = 'fake-massive-key-0123456789abcdef';
 
 /** The default watchlist plus well-known large caps, so custom watchlists in tests find data. */
+// prettier-ignore
 export const FAKE_MASSIVE_TICKERS: readonly string[] = [
   'AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META', 'GOOG', 'NFLX', 'AMD', 'INTC', 'IBM', 'ORCL',
   'JPM', 'BAC', 'WFC', 'GS', 'KO', 'PEP', 'XOM', 'CVX', 'WMT', 'DIS', 'BRK.B', 'V', 'MA', 'JNJ', 'PFE',
   'UNH', 'HD',
-]; // prettier-ignore
+];
 
 const PRICING = 'Please upgrade your plan at https://massive.com/pricing';
 const MESSAGES = {
@@ -494,7 +495,9 @@ export async function startFakeMassiveServer(
           ? { historyStart: (body.historyStart as string | null) ?? undefined }
           : {}),
         ...('rateLimitPerMinute' in body ? { rateLimitPerMinute: Number(body.rateLimitPerMinute) } : {}),
-        ...('rangePageSize' in body ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined } : {}),
+        ...('rangePageSize' in body
+          ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
+          : {}),
       });
       return send(response, json(200, {}), false);
     }
