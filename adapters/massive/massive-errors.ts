@@ -15,9 +15,8 @@ export abstract class MassiveApiError extends Error {
   constructor(
     message: string,
     readonly endpoint: MassiveEndpoint | undefined,
-    options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message);
     this.name = new.target.name;
   }
 }
@@ -94,18 +93,12 @@ export class RateLimitedError extends MassiveApiError {
 
 export class UpstreamUnavailableError extends MassiveApiError {
   readonly code = 'MASSIVE_UPSTREAM_UNAVAILABLE';
-  constructor(
-    endpoint: MassiveEndpoint,
-    attempts: number,
-    lastProblem: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(endpoint: MassiveEndpoint, attempts: number, lastProblem: string) {
     super(
       `Massive did not answer ${endpoint} after ${attempts} attempts (last: ${lastProblem}). ` +
         'Massive or the network is having trouble: run again later; if it persists, check MASSIVE_BASE_URL ' +
         'and your network connection.',
       endpoint,
-      options,
     );
   }
 }

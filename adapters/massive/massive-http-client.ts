@@ -46,7 +46,6 @@ type AttemptOutcome =
       readonly problem: string;
       readonly rateLimited: boolean;
       readonly retryAfterMs?: number;
-      readonly cause?: unknown;
     };
 
 /**
@@ -103,9 +102,7 @@ export class MassiveHttpClient {
       await this.settings.sleep(delayMs);
     }
     if (last?.rateLimited) throw new RateLimitedError(endpoint, maxAttempts);
-    throw new UpstreamUnavailableError(endpoint, maxAttempts, last?.problem ?? 'no attempt made', {
-      cause: last?.cause,
-    });
+    throw new UpstreamUnavailableError(endpoint, maxAttempts, last?.problem ?? 'no attempt made');
   }
 
   private async attempt(
@@ -130,7 +127,7 @@ export class MassiveHttpClient {
     } catch (error) {
       const problem = this.describeFetchFailure(error);
       this.logRequest(endpoint, pathAndQuery, attempt, startedAt, { problem });
-      // The cause is dropped on purpose: its text could echo request details; `problem` says enough.
+      // The original error is not kept as a cause on purpose: its text could echo request details.
       return { kind: 'retry', problem, rateLimited: false };
     }
     this.logRequest(endpoint, pathAndQuery, attempt, startedAt, { status, bodyLength: text.length });

@@ -90,7 +90,17 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     });
     if (plan.strategy === 'none') return { bars: [], undelivered: [] };
     this.http.assertKeyConfigured();
-    return plan.strategy === 'aggregates-range' ? this.fetchByRange(plan) : this.fetchByGroupedDaily(plan);
+    const batch =
+      plan.strategy === 'aggregates-range'
+        ? await this.fetchByRange(plan)
+        : await this.fetchByGroupedDaily(plan);
+    this.logger.info('massive fetch done', {
+      strategy: plan.strategy,
+      bars: batch.bars.length,
+      notYetAvailable: batch.undelivered.filter((entry) => entry.kind === 'not-yet-available').length,
+      failed: batch.undelivered.filter((entry) => entry.kind === 'failed').length,
+    });
+    return batch;
   }
 
   private async fetchByRange(plan: MassiveFetchPlan): Promise<QuoteBatch> {

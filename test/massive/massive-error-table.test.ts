@@ -168,6 +168,17 @@ describe('Massive error table (massive-api.md), one row at a time', () => {
     expect(time.sleeps).toEqual([7_000]);
   });
 
+  it('429 with Retry-After as an HTTP date: waits until that instant of the clock', async () => {
+    const { provider, time } = testProvider();
+    const inThirtySeconds = new Date(time.clock.now().getTime() + 30_000).toUTCString();
+    massive().reply(429, '', { 'Retry-After': inThirtySeconds });
+    massive().reply(200, rangeBody('AAPL', [rangeBar(SESSION)]));
+
+    await provider.fetchDailyBars(ONE_CALL);
+
+    expect(time.sleeps).toEqual([30_000]);
+  });
+
   it('429 on every attempt: RateLimited after maxAttempts calls', async () => {
     const scope = massive().times(3).reply(429, MASSIVE_ERROR_BODIES.rateLimited);
     const { provider } = testProvider({ maxAttempts: 3 });

@@ -475,8 +475,9 @@ export async function startFakeMassiveServer(
     pathname: string,
   ): Promise<void> {
     const route = `${request.method} ${pathname}`;
-    if (route === 'GET /__control/stats')
-      return send(response, json(200, { calls: callSnapshot(), bytesSent }), false);
+    if (route === 'GET /__control/stats') {
+      return send(response, json(200, { calls: callSnapshot(), bytesSent, requests }), false);
+    }
     if (route === 'POST /__control/faults') {
       api.setFault((await readBody(request)) as FakeFaultSpec);
       return send(response, json(200, {}), false);
