@@ -35,6 +35,11 @@ export function progressReporter(total: () => number): {
 }
 
 export function printSummary(summary: SyncSummary, source: string, json: boolean): void {
+  const causes = failureCauses(summary);
+  if (!json && causes.length === 1 && summary.failed.length === summary.missing.length) {
+    // Everything failed for one reason (a rejected key, dates outside the plan): say it once, plainly.
+    throw new Error(causes[0]);
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
     return;
@@ -50,7 +55,7 @@ export function printSummary(summary: SyncSummary, source: string, json: boolean
   ];
   if (summary.skipped.length > 0)
     lines.push(`  not processed      ${summary.skipped.length} (stopped; run again to resume)`);
-  for (const cause of failureCauses(summary)) lines.push(palette.red(`  error: ${cause}`));
+  for (const cause of causes) lines.push(palette.red(`  error: ${cause}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
