@@ -39,6 +39,10 @@ try {
     writeFileSync(staticFile, body);
     const movers = await measure(`${serve.url}/movers?days=7`);
     const ceiling = await measure(`${serve.url}/${STATIC_NAME}`);
+    await serve.stop();
+    // The same request with the read cache off: every request queries the embedded store.
+    const uncachedServe = await startServe(['--no-sync'], { ...env, READ_CACHE_SECONDS: '0' });
+    const uncached = await measure(`${uncachedServe.url}/movers?days=7`).finally(() => uncachedServe.stop());
     console.log(
       JSON.stringify(
         {
@@ -49,6 +53,7 @@ try {
           responseBytes: Buffer.byteLength(body),
           movers,
           staticFileSameSize: ceiling,
+          moversWithoutReadCache: uncached,
           ratioOfStaticCeiling: Number((movers.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)),
           target: 'ratioOfStaticCeiling >= 0.5',
         },

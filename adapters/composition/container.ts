@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { DEFAULT_TABLE_NAME } from '../config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
 import { MoversApi } from '../http/movers-api.ts';
+import { CachingWinnerRepository } from '../memory/caching-winner-repository.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
@@ -48,16 +49,19 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
       )
       .inSingletonScope();
     bind(TOKENS.winnerRepository)
-      .toDynamicValue(
-        (context) =>
+      .toDynamicValue((context) => {
+        const store =
           overrides.winnerRepository ??
           new DynamoDbWinnerRepository({
             client: createDynamoDbClient(config),
             tableName: config.tableName ?? DEFAULT_TABLE_NAME,
             watchlist: config.watchlistName,
             logger: context.get(TOKENS.logger),
-          }),
-      )
+          });
+        return config.readCacheSeconds > 0
+          ? new CachingWinnerRepository(store, context.get(TOKENS.clock), config.readCacheSeconds * 1000)
+          : store;
+      })
       .inSingletonScope();
   });
 }

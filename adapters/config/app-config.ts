@@ -72,6 +72,10 @@ export const CONFIG_VARIABLES = {
   },
   region: { env: 'AWS_REGION', help: 'AWS region for DynamoDB and SSM (default us-east-1)' },
   corsOrigin: { env: 'CORS_ORIGIN', help: 'Access-Control-Allow-Origin of the API (default *)' },
+  readCacheSeconds: {
+    env: 'READ_CACHE_SECONDS',
+    help: 'seconds the API keeps store reads in memory (writes by this process clear it), 0-3600 (default 5)',
+  },
   port: { env: 'PORT', help: 'port of `stocks-cli serve`, 0 = any free port (default 3000)' },
   syncTimesEt: {
     env: 'SYNC_TIMES_ET',
@@ -104,6 +108,7 @@ const schema = z.object({
   ),
   region: z.string().min(1),
   corsOrigin: z.string().min(1),
+  readCacheSeconds: integer(0, 3600),
   port: integer(0, 65_535),
   syncTimesEt: commaList().pipe(z.array(z.string().regex(HH_MM, { error: 'HH:MM times' })).min(1)),
 });
@@ -125,6 +130,7 @@ const DEFAULTS: Record<ConfigKey, unknown> = {
   dynamodbEndpoint: undefined,
   region: undefined,
   corsOrigin: '*',
+  readCacheSeconds: 5,
   port: 3000,
   syncTimesEt: '16:30,00:30',
 };

@@ -9,7 +9,7 @@ import type {
   WinnerRepository,
   WinnersList,
 } from '../../core/index.ts';
-import { addDays, easternDateOf, easternTime, MAX_LIST_DAYS } from '../../core/index.ts';
+import { addDays, easternDateOf, easternTime, MAX_LIST_DAYS, sessionCloseTime } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { HttpError, toHttpError } from './http-errors.ts';
@@ -141,7 +141,8 @@ export class MoversApi {
       missing: list.missing,
       sessions: list.sessions,
       asOf: list.asOf,
-      generatedAt: this.deps.clock.now().toISOString(),
+      // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
+      asOfTime: sessionCloseTime(list.asOf).toISOString(),
       basis: this.deps.config.basis,
       source: sources.size === 0 ? null : sources.size === 1 ? [...sources][0] : 'mixed',
       watchlist: this.deps.config.watchlist,

@@ -39,6 +39,7 @@ describe('GET /movers', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.json).toMatchObject({ range: 'last_7_days', days: 7, count: 4, asOf: '2026-11-20' });
+    expect(response.json.asOfTime).toBe('2026-11-20T21:00:00.000Z');
     expect(response.json.data.map((row: { date: string }) => row.date)).toEqual([
       '2026-11-20',
       '2026-11-18',

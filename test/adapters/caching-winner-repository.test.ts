@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
+import { CachingWinnerRepository } from '../../adapters/memory/caching-winner-repository.ts';
+import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
+import type { WinnerRepository } from '../../core/index.ts';
+import { testWinnerRepositoryContract } from '../contracts/winner-repository.contract.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
+
+testWinnerRepositoryContract(
+  'caching decorator over in-memory',
+  async () => new CachingWinnerRepository(new InMemoryWinnerRepository(), new FixedClock('2026-11-23T12:00:00Z'), 5_000),
+);
+
+/** Counts reads that reach the store behind the cache. */
+function countingStore(): { store: WinnerRepository; reads: () => number } {
+  const inner = new InMemoryWinnerRepository();
+  let reads = 0;
+  const store: WinnerRepository = {
+    save: (result, options) => inner.save(result, options),
+    get: (date) => (reads++, inner.get(date)),
+    latest: (limit, onOrBefore) => (reads++, inner.latest(limit, onOrBefore)),
+    range: (from, to) => (reads++, inner.range(from, to)),
+    storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
+  };
+  return { store, reads: () => reads };
+}
+
+describe('CachingWinnerRepository', () => {
+  it('serves repeated reads from memory until the time to live passes', async () => {
+    const clock = new FixedClock('2026-11-23T12:00:00Z');
+    const { store, reads } = countingStore();
+    const cache = new CachingWinnerRepository(store, clock, 5_000);
+
+    await cache.latest(7);
+    await cache.latest(7);
+    clock.advance(4_999);
+    await cache.latest(7);
+    expect(reads()).toBe(1);
+
+    clock.advance(1);
+    await cache.latest(7);
+    expect(reads()).toBe(2);
+  });
+
+  it('forgets everything on a write through it, so a sync shows at once', async () => {
+    const clock = new FixedClock('2026-11-23T12:00:00Z');
+    const cache = new CachingWinnerRepository(new InMemoryWinnerRepository(), clock, 60_000);
+    expect(await cache.latest(7)).toEqual([]);
+
+    await cache.save(aSessionResult().on('2026-11-20').build());
+
+    expect((await cache.latest(7)).map((result) => result.date)).toEqual(['2026-11-20']);
+  });
+
+  it('does not remember a failed read', async () => {
+    const clock = new FixedClock('2026-11-23T12:00:00Z');
+    let fail = true;
+    const inner = new InMemoryWinnerRepository();
+    const flaky: WinnerRepository = {
+      ...inner,
+      save: (result, options) => inner.save(result, options),
+      get: (date) => inner.get(date),
+      range: (from, to) => inner.range(from, to),
+      storedSessions: (from, to) => inner.storedSessions(from, to),
+      latest: async (limit, onOrBefore) => {
+        if (fail) throw new Error('store unavailable');
+        return inner.latest(limit, onOrBefore);
+      },
+    };
+    const cache = new CachingWinnerRepository(flaky, clock, 60_000);
+
+    await expect(cache.latest(7)).rejects.toThrow('store unavailable');
+    fail = false;
+
+    expect(await cache.latest(7)).toEqual([]);
+  });
+});
