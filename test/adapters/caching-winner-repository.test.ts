@@ -8,7 +8,12 @@ import { aSessionResult } from '../support/session-result-builder.ts';
 
 testWinnerRepositoryContract(
   'caching decorator over in-memory',
-  async () => new CachingWinnerRepository(new InMemoryWinnerRepository(), new FixedClock('2026-11-23T12:00:00Z'), 5_000),
+  async () =>
+    new CachingWinnerRepository(
+      new InMemoryWinnerRepository(),
+      new FixedClock('2026-11-23T12:00:00Z'),
+      5_000,
+    ),
 );
 
 /** Counts reads that reach the store behind the cache. */

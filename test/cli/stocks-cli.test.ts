@@ -137,6 +137,7 @@ describe('winners', () => {
     expect(plain.stdout).toMatch(/^Date\s+Symbol\s+Change\s+Open\s+Close/);
     expect(plain.stdout).toMatch(/2025-03-31\s+[A-Z]+\s+[+-]\d+\.\d{2}%/);
     expect(plain.stdout).not.toContain('\u001b[');
+    // eslint-disable-next-line no-control-regex -- asserting the ANSI colour codes themselves
     expect(coloured.stdout).toMatch(/\u001b\[3[12]m[+-]\d+\.\d{2}%/);
   });
 
