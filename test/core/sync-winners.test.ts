@@ -1,0 +1,477 @@
+import { describe, expect, it } from 'vitest';
+import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
+import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
+import type { SyncProgress, SyncSettings } from '../../core/index.ts';
+import { InvalidRangeError, InvalidSessionDateError, SyncWinners } from '../../core/index.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
+import type { Move } from './support/fake-stock-quote-provider.ts';
+import { FakeStockQuoteProvider } from './support/fake-stock-quote-provider.ts';
+
+const WATCHLIST = ['AAPL', 'TSLA', 'NVDA'];
+/** The old system's example: TSLA wins at -15%. */
+const OLD_EXAMPLE: Move[] = [
+  { symbol: 'AAPL', open: 100, close: 105 },
+  { symbol: 'TSLA', open: 100, close: 85 },
+  { symbol: 'NVDA', open: 100, close: 112 },
+];
+/** Tuesday 2025-07-08, 18:00 EDT: two hours after the close. */
+const AFTER_CLOSE = '2025-07-08T22:00:00.000Z';
+/** The last five sessions as of AFTER_CLOSE (Friday 2025-07-04 is Independence Day). */
+const LAST_FIVE = ['2025-07-01', '2025-07-02', '2025-07-03', '2025-07-07', '2025-07-08'];
+
+interface Setup {
+  readonly provider?: FakeStockQuoteProvider;
+  readonly repository?: InMemoryWinnerRepository;
+  readonly clock?: FixedClock;
+  readonly settings?: Partial<SyncSettings>;
+}
+
+function newSync(setup: Setup = {}) {
+  const provider = setup.provider ?? new FakeStockQuoteProvider().withSessions(LAST_FIVE, OLD_EXAMPLE);
+  const repository = setup.repository ?? new InMemoryWinnerRepository();
+  const clock = setup.clock ?? new FixedClock(AFTER_CLOSE);
+  const settings: SyncSettings = {
+    symbols: WATCHLIST,
+    basis: 'open-to-close',
+    publishDelayMinutes: 0,
+    ...setup.settings,
+  };
+  return { sync: new SyncWinners(provider, repository, clock, settings), provider, repository, clock };
+}
+
+async function repositoryHolding(dates: readonly string[]): Promise<InMemoryWinnerRepository> {
+  const repository = new InMemoryWinnerRepository();
+  for (const date of dates) {
+    await repository.save(
+      aSessionResult()
+        .on(date)
+        .withMoves([{ symbol: 'MSFT', open: 10, close: 11 }])
+        .build(),
+    );
+  }
+  return repository;
+}
+
+/** Resolves every caller's promise once `parties` callers have arrived. */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let release: () => void = () => {};
+  const everyone = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    arrived += 1;
+    if (arrived === parties) release();
+    return everyone;
+  };
+}
+
+describe('SyncWinners: what it asks the provider for', () => {
+  it('makes no provider call when nothing is missing', async () => {
+    const { sync, provider, repository } = newSync({ repository: await repositoryHolding(LAST_FIVE) });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(provider.fetches).toEqual([]);
+    expect(provider.plans).toEqual([]);
+    expect(summary).toMatchObject({ missing: [], stored: [], alreadyPresent: LAST_FIVE, plan: undefined });
+    expect((await repository.get('2025-07-03'))?.winner.symbol).toBe('MSFT');
+  });
+
+  it('asks for exactly the missing session in the middle of the window', async () => {
+    const stored = LAST_FIVE.filter((date) => date !== '2025-07-03');
+    const { sync, provider } = newSync({ repository: await repositoryHolding(stored) });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(provider.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-03'], includePreviousSession: false },
+    ]);
+    expect(summary).toMatchObject({
+      from: '2025-07-01',
+      to: '2025-07-08',
+      missing: ['2025-07-03'],
+      stored: ['2025-07-03'],
+      alreadyPresent: stored,
+      failed: [],
+    });
+  });
+
+  it('fetches every missing session of the window in one request, ascending', async () => {
+    const { sync, provider } = newSync();
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(provider.fetches).toHaveLength(1);
+    expect(provider.fetches[0]?.sessions).toEqual(LAST_FIVE);
+    expect(summary.stored).toEqual(LAST_FIVE);
+  });
+
+  it('covers an explicit backfill range, skipping weekends and holidays', async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(['2025-06-30', ...LAST_FIVE], OLD_EXAMPLE);
+    const { sync } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { from: '2025-06-28', to: '2025-07-08' } });
+
+    expect(provider.fetches[0]?.sessions).toEqual(['2025-06-30', ...LAST_FIVE]);
+    expect(summary).toMatchObject({
+      from: '2025-06-30',
+      to: '2025-07-08',
+      stored: ['2025-06-30', ...LAST_FIVE],
+    });
+  });
+
+  it('ends the window at the latest completed session, not at today before its close', async () => {
+    const { sync, provider } = newSync({ clock: new FixedClock('2025-07-08T15:00:00Z') });
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(provider.fetches[0]?.sessions).toEqual(['2025-07-03', '2025-07-07']);
+    expect(summary.to).toBe('2025-07-07');
+  });
+});
+
+describe('SyncWinners: what it stores', () => {
+  it('stores the winner and the whole ranking, with basis, source and time', async () => {
+    const { sync, repository } = newSync();
+
+    await sync.execute({ window: { sessions: 1 } });
+
+    const result = await repository.get('2025-07-08');
+    expect(result).toEqual({
+      date: '2025-07-08',
+      winner: { symbol: 'TSLA', open: 100, close: 85, changePercent: expect.closeTo(-15, 12) },
+      ranking: [
+        { symbol: 'TSLA', open: 100, close: 85, changePercent: expect.closeTo(-15, 12) },
+        { symbol: 'NVDA', open: 100, close: 112, changePercent: expect.closeTo(12, 12) },
+        { symbol: 'AAPL', open: 100, close: 105, changePercent: expect.closeTo(5, 12) },
+      ],
+      excluded: [],
+      basis: 'open-to-close',
+      source: 'simulated',
+      computedAt: AFTER_CLOSE,
+    });
+  });
+
+  it('ignores symbols outside the watchlist', async () => {
+    const provider = new FakeStockQuoteProvider().withSession('2025-07-08', [
+      ...OLD_EXAMPLE,
+      { symbol: 'GME', open: 10, close: 20 },
+    ]);
+    const { sync, repository } = newSync({ provider });
+
+    await sync.execute({ window: { sessions: 1 } });
+
+    const result = await repository.get('2025-07-08');
+    expect(result?.winner.symbol).toBe('TSLA');
+    expect(result?.ranking.map((mover) => mover.symbol)).toEqual(['TSLA', 'NVDA', 'AAPL']);
+    expect(result?.excluded).toEqual([]);
+  });
+
+  it('lists watchlist symbols without a bar, and invalid bars, in excluded', async () => {
+    const provider = new FakeStockQuoteProvider().withSession('2025-07-08', [
+      ...OLD_EXAMPLE,
+      { symbol: 'AMZN', open: 0, close: 190 },
+    ]);
+    const { sync, repository } = newSync({
+      provider,
+      settings: { symbols: [...WATCHLIST, 'AMZN', 'MSFT'] },
+    });
+
+    await sync.execute({ window: { sessions: 1 } });
+
+    const result = await repository.get('2025-07-08');
+    expect(result?.winner.symbol).toBe('TSLA');
+    expect(result?.excluded).toEqual(
+      expect.arrayContaining([
+        { symbol: 'AMZN', reason: expect.stringMatching(/price/) },
+        { symbol: 'MSFT', reason: expect.stringMatching(/no bar/) },
+      ]),
+    );
+    expect(result?.excluded).toHaveLength(2);
+  });
+
+  it('reports no data, and stores nothing, for a session whose every bar is invalid', async () => {
+    const provider = new FakeStockQuoteProvider().withSession('2025-07-08', [
+      { symbol: 'AAPL', open: Number.NaN, close: 105 },
+      { symbol: 'TSLA', open: 100, close: -1 },
+    ]);
+    const { sync, repository } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { sessions: 1 } });
+
+    expect(summary).toMatchObject({ noData: ['2025-07-08'], stored: [], failed: [] });
+    expect(await repository.get('2025-07-08')).toBeUndefined();
+  });
+});
+
+describe('SyncWinners: close-to-close', () => {
+  // 2025-07-07 follows 2025-07-03 (the 4th is a holiday). 2025-07-02 is a decoy: using it gives AAPL.
+  const provider = () =>
+    new FakeStockQuoteProvider()
+      .withSession('2025-07-02', [
+        { symbol: 'AAPL', open: 90, close: 90 },
+        { symbol: 'TSLA', open: 190, close: 190 },
+        { symbol: 'NVDA', open: 52, close: 52 },
+      ])
+      .withSession('2025-07-03', [
+        { symbol: 'AAPL', open: 100, close: 100 },
+        { symbol: 'TSLA', open: 200, close: 200 },
+      ])
+      .withSession('2025-07-07', [
+        { symbol: 'AAPL', open: 100, close: 103 }, // +3% either way
+        { symbol: 'TSLA', open: 185, close: 190 }, // +2.7% open-to-close, -5% against 200
+        { symbol: 'NVDA', open: 50, close: 52 }, // +4% open-to-close, no close on 2025-07-03
+      ]);
+
+  it('asks for the previous sessions and ranks against their closes from the same batch', async () => {
+    const fake = provider();
+    const { sync, repository } = newSync({
+      provider: fake,
+      repository: await repositoryHolding(['2025-07-03']),
+      settings: { basis: 'close-to-close' },
+    });
+
+    const summary = await sync.execute({ window: { from: '2025-07-03', to: '2025-07-07' } });
+
+    expect(fake.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-07'], includePreviousSession: true },
+    ]);
+    expect(summary.stored).toEqual(['2025-07-07']);
+    const result = await repository.get('2025-07-07');
+    expect(result?.basis).toBe('close-to-close');
+    expect(result?.winner).toEqual({
+      symbol: 'TSLA',
+      open: 185,
+      close: 190,
+      previousClose: 200,
+      changePercent: expect.closeTo((190 / 200 - 1) * 100, 12),
+    });
+    expect(result?.ranking.map((mover) => mover.symbol)).toEqual(['TSLA', 'AAPL']);
+    expect(result?.excluded).toEqual([{ symbol: 'NVDA', reason: expect.stringMatching(/previous close/) }]);
+  });
+
+  it('ranks the same bars open-to-close when so configured', async () => {
+    const { sync, repository } = newSync({ provider: provider() });
+
+    await sync.execute({ window: { from: '2025-07-07', to: '2025-07-07' } });
+
+    expect((await repository.get('2025-07-07'))?.winner).toMatchObject({
+      symbol: 'NVDA',
+      changePercent: expect.closeTo(4, 12),
+    });
+  });
+});
+
+describe('SyncWinners: sessions that cannot be stored yet', () => {
+  it('reports a session the provider says is not yet available, and stores the others', async () => {
+    const provider = new FakeStockQuoteProvider()
+      .withSessions(LAST_FIVE, OLD_EXAMPLE)
+      .notYetAvailable('2025-07-08');
+    const { sync, repository } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(summary).toMatchObject({
+      notYetAvailable: ['2025-07-08'],
+      stored: LAST_FIVE.slice(0, 4),
+      failed: [],
+    });
+    expect(await repository.get('2025-07-08')).toBeUndefined();
+  });
+
+  it('heals on the next run, asking only for what is still missing', async () => {
+    const repository = new InMemoryWinnerRepository();
+    const early = newSync({
+      repository,
+      provider: new FakeStockQuoteProvider()
+        .withSessions(LAST_FIVE, OLD_EXAMPLE)
+        .notYetAvailable('2025-07-08'),
+    });
+    await early.sync.execute({ window: { sessions: 5 } });
+    const later = newSync({ repository });
+
+    const summary = await later.sync.execute({ window: { sessions: 5 } });
+
+    expect(later.provider.fetches.map((request) => request.sessions)).toEqual([['2025-07-08']]);
+    expect(summary.stored).toEqual(['2025-07-08']);
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(LAST_FIVE);
+  });
+
+  it('treats a session with no bars right after its close as not yet available', async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(LAST_FIVE.slice(0, 4), OLD_EXAMPLE);
+    const { sync } = newSync({ provider, clock: new FixedClock('2025-07-08T20:05:00Z') });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(summary).toMatchObject({ notYetAvailable: ['2025-07-08'], noData: [], failed: [] });
+  });
+
+  it('treats a session still without bars once the next session has closed as having no data', async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(LAST_FIVE.slice(0, 4), OLD_EXAMPLE);
+    const { sync } = newSync({ provider, clock: new FixedClock('2025-07-10T22:00:00Z') });
+
+    const summary = await sync.execute({ window: { from: '2025-07-07', to: '2025-07-08' } });
+
+    expect(summary).toMatchObject({ stored: ['2025-07-07'], noData: ['2025-07-08'], notYetAvailable: [] });
+  });
+});
+
+describe('SyncWinners: failures', () => {
+  it('keeps the other sessions when the provider fails one', async () => {
+    const outage = new Error('upstream 503 for 2025-07-03');
+    const provider = new FakeStockQuoteProvider()
+      .withSessions(LAST_FIVE, OLD_EXAMPLE)
+      .failing('2025-07-03', outage);
+    const { sync, repository } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    const others = LAST_FIVE.filter((date) => date !== '2025-07-03');
+    expect(summary.failed).toEqual([{ session: '2025-07-03', error: outage }]);
+    expect(summary.stored).toEqual(others);
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(others);
+  });
+
+  it('reports every missing session as failed, and stores nothing, when the provider throws', async () => {
+    const rejected = new Error('API key rejected');
+    const provider = new FakeStockQuoteProvider().withSessions(LAST_FIVE, OLD_EXAMPLE).throwing(rejected);
+    const { sync, repository } = newSync({ provider, repository: await repositoryHolding(['2025-07-01']) });
+
+    const summary = await sync.execute({ window: { sessions: 5 } });
+
+    expect(summary.failed).toEqual(LAST_FIVE.slice(1).map((session) => ({ session, error: rejected })));
+    expect(summary).toMatchObject({ stored: [], alreadyPresent: ['2025-07-01'] });
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-01']);
+  });
+});
+
+describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
+  it('leaves one result per session when two runs race, and their summaries add up', async () => {
+    const repository = new InMemoryWinnerRepository();
+    const bothFetched = barrier(2);
+    const first = newSync({
+      repository,
+      provider: new FakeStockQuoteProvider().withSessions(LAST_FIVE, OLD_EXAMPLE).holdUntil(bothFetched),
+    });
+    const second = newSync({
+      repository,
+      provider: new FakeStockQuoteProvider().withSessions(LAST_FIVE, OLD_EXAMPLE).holdUntil(bothFetched),
+    });
+
+    const [a, b] = await Promise.all([
+      first.sync.execute({ window: { sessions: 5 } }),
+      second.sync.execute({ window: { sessions: 5 } }),
+    ]);
+
+    expect(a.missing).toEqual(LAST_FIVE);
+    expect(b.missing).toEqual(LAST_FIVE);
+    expect([...a.stored, ...b.stored].sort()).toEqual(LAST_FIVE);
+    expect(a.alreadyPresent).toEqual([...b.stored].sort());
+    expect(b.alreadyPresent).toEqual([...a.stored].sort());
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(LAST_FIVE);
+  });
+
+  it('recomputes and overwrites stored sessions when forced', async () => {
+    const { sync, provider, repository } = newSync({ repository: await repositoryHolding(LAST_FIVE) });
+
+    const summary = await sync.execute({ window: { sessions: 5 }, force: true });
+
+    expect(provider.fetches[0]?.sessions).toEqual(LAST_FIVE);
+    expect(summary).toMatchObject({ missing: LAST_FIVE, stored: LAST_FIVE, alreadyPresent: [] });
+    for (const date of LAST_FIVE) expect((await repository.get(date))?.winner.symbol).toBe('TSLA');
+  });
+
+  it('plans without fetching or writing on a dry run', async () => {
+    const { sync, provider, repository } = newSync({ repository: await repositoryHolding(['2025-07-02']) });
+    const missing = LAST_FIVE.filter((date) => date !== '2025-07-02');
+
+    const summary = await sync.execute({ window: { sessions: 5 }, dryRun: true });
+
+    expect(provider.fetches).toEqual([]);
+    expect(provider.plans).toEqual([
+      { symbols: WATCHLIST, sessions: missing, includePreviousSession: false },
+    ]);
+    expect(summary).toMatchObject({
+      dryRun: true,
+      missing,
+      plan: { strategy: 'fake', calls: 4 },
+      stored: [],
+      alreadyPresent: ['2025-07-02'],
+    });
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-02']);
+  });
+
+  it('stops after the current write once aborted, and lists what it skipped', async () => {
+    const signal = { aborted: false };
+    const { sync, repository } = newSync();
+
+    const summary = await sync.execute({
+      window: { sessions: 5 },
+      signal,
+      onProgress: () => {
+        signal.aborted = true;
+      },
+    });
+
+    expect(summary.stored).toEqual(['2025-07-01']);
+    expect(summary.skipped).toEqual(LAST_FIVE.slice(1));
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-01']);
+  });
+
+  it('reports progress after every session, with its outcome', async () => {
+    const provider = new FakeStockQuoteProvider()
+      .withSessions(LAST_FIVE, OLD_EXAMPLE)
+      .failing('2025-07-02', new Error('boom'))
+      .notYetAvailable('2025-07-08');
+    const { sync } = newSync({ provider, repository: await repositoryHolding(['2025-07-03']) });
+    const progress: SyncProgress[] = [];
+
+    await sync.execute({ window: { sessions: 5 }, onProgress: (event) => progress.push(event) });
+
+    expect(progress).toEqual([
+      { session: '2025-07-01', outcome: 'stored', done: 1, total: 4 },
+      { session: '2025-07-02', outcome: 'failed', done: 2, total: 4 },
+      { session: '2025-07-07', outcome: 'stored', done: 3, total: 4 },
+      { session: '2025-07-08', outcome: 'not-yet-available', done: 4, total: 4 },
+    ]);
+  });
+});
+
+describe('SyncWinners: window validation', () => {
+  it.each([
+    ['a range that ends before it starts', { from: '2025-07-08', to: '2025-07-01' }, InvalidRangeError],
+    [
+      'an end after the latest completed session',
+      { from: '2025-07-01', to: '2025-07-09' },
+      InvalidRangeError,
+    ],
+    ['a range with no session', { from: '2025-07-04', to: '2025-07-06' }, InvalidRangeError],
+    ['an impossible start date', { from: '2025-02-30', to: '2025-07-08' }, InvalidSessionDateError],
+    ['a badly written end date', { from: '2025-07-01', to: '2025-7-8' }, InvalidSessionDateError],
+    ['zero sessions', { sessions: 0 }, InvalidRangeError],
+    ['a fractional number of sessions', { sessions: 1.5 }, InvalidRangeError],
+    ['a negative number of sessions', { sessions: -3 }, InvalidRangeError],
+  ])('rejects %s without calling the provider', async (_, window, errorType) => {
+    const { sync, provider } = newSync();
+
+    await expect(sync.execute({ window })).rejects.toThrow(errorType);
+
+    expect(provider.fetches).toEqual([]);
+    expect(provider.plans).toEqual([]);
+  });
+
+  it('rejects today as the end of a range until its close', async () => {
+    const { sync } = newSync({ clock: new FixedClock('2025-07-08T19:59:00Z') });
+
+    await expect(sync.execute({ window: { from: '2025-07-07', to: '2025-07-08' } })).rejects.toThrow(
+      InvalidRangeError,
+    );
+  });
+
+  it('names the bad date in the error', async () => {
+    const { sync } = newSync();
+
+    await expect(sync.execute({ window: { from: '2025-02-30', to: '2025-07-08' } })).rejects.toThrow(
+      '2025-02-30',
+    );
+  });
+});
