@@ -1,0 +1,387 @@
+import { CfnOutput, Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  type MethodOptions,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  ContextAttribute,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import type { DeploymentConfig } from './deployment-config.ts';
+import { createHouseFunction, FUNCTION_TIMEOUTS } from './house-function.ts';
+
+export interface ServicesStackProps extends StackProps {
+  readonly table: ITable;
+  readonly config: DeploymentConfig;
+}
+
+/** The exact data-plane actions each function needs: asserted by test/infra. */
+export const TABLE_ACTIONS = {
+  api: ['dynamodb:GetItem', 'dynamodb:Query'],
+  sync: ['dynamodb:PutItem', 'dynamodb:Query'],
+} as const;
+
+/**
+ * One JSON line per request: who asked what, the answer, how long it took, and what went wrong at the
+ * gateway or in the integration (API Gateway's `$context.error` and `$context.integration.error`).
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    ip: AccessLogField.contextIdentitySourceIp(),
+    userAgent: AccessLogField.contextIdentityUserAgent(),
+    httpMethod: AccessLogField.contextHttpMethod(),
+    path: AccessLogField.contextPath(),
+    resourcePath: AccessLogField.contextResourcePath(),
+    status: AccessLogField.contextStatus(),
+    responseLength: AccessLogField.contextResponseLength(),
+    responseLatencyMs: AccessLogField.contextResponseLatency(),
+    integrationStatus: AccessLogField.contextIntegrationStatus(),
+    integrationLatencyMs: AccessLogField.contextIntegrationLatency(),
+    errorType: AccessLogField.contextErrorResponseType(),
+    error: AccessLogField.contextErrorMessage(),
+    integrationError: '$context.integration.error',
+    xrayTraceId: AccessLogField.contextXrayTraceId(),
+  }),
+);
+
+/** New York closes at 16:00; a sync time earlier than that belongs to the night after a session. */
+const CLOSE_HOUR_ET = 16;
+
+/**
+ * The stateless services: the API function behind API Gateway, the sync function on an EventBridge
+ * Scheduler timetable in New York time, the dead-letter queue both failure paths end in, and alarms.
+ */
+export class ServicesStack extends Stack {
+  readonly api: RestApi;
+  readonly apiFunction: NodejsFunction;
+  readonly syncFunction: NodejsFunction;
+  readonly deadLetterQueue: Queue;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    const { config, table } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const common = {
+      ...config.sharedEnvironment,
+      TABLE_NAME: table.tableName,
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+    };
+
+    this.apiFunction = createHouseFunction(this, 'ApiFunction', {
+      entry: 'adapters/lambda/api-handler.ts',
+      description: 'Stock Winners HTTP API (GET /movers, /movers/{date}, /health)',
+      timeout: FUNCTION_TIMEOUTS.api,
+      logRetention,
+      environment: {
+        ...common,
+        POWERTOOLS_SERVICE_NAME: 'stock-winners-api',
+        CORS_ORIGIN: config.app.corsOrigin,
+      },
+    });
+    this.syncFunction = createHouseFunction(this, 'SyncFunction', {
+      entry: 'adapters/lambda/sync-handler.ts',
+      description: 'Stock Winners scheduled sync of the latest sessions from Massive',
+      timeout: FUNCTION_TIMEOUTS.sync,
+      logRetention,
+      environment: {
+        ...common,
+        POWERTOOLS_SERVICE_NAME: 'stock-winners-sync',
+        SYNC_SESSIONS: String(config.app.syncSessions),
+        // The parameter's name only: the key itself is read at cold start and never leaves memory.
+        MASSIVE_API_KEY_PARAMETER: config.apiKeyParameterName,
+        MASSIVE_BASE_URL: config.massiveBaseUrl,
+        MASSIVE_RATE_LIMIT_PER_MINUTE: String(config.massiveRateLimitPerMinute),
+      },
+    });
+
+    this.grantTableAccess(this.apiFunction, table, TABLE_ACTIONS.api, config.app.watchlistName);
+    this.grantTableAccess(this.syncFunction, table, TABLE_ACTIONS.sync, config.app.watchlistName);
+    // SecureStrings under the AWS managed key aws/ssm need no kms:Decrypt in the role: that key's
+    // policy already lets SSM decrypt for any principal of the account allowed to read the parameter.
+    this.syncFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: config.apiKeyParameterName.slice(1),
+          }),
+        ],
+      }),
+    );
+
+    this.deadLetterQueue = this.createDeadLetterQueue();
+    this.scheduleSync(config);
+    this.api = this.createApi(config, logRetention);
+    this.alarmTopic = this.createAlarms(config);
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'The API Gateway stage URL (direct access)',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /**
+   * One statement per function: its exact actions, on the table only (no index, no other table), and
+   * only on its own watchlist's partition. Conditional writes are the repository's job: IAM cannot
+   * require a ConditionExpression, but it can confine every call to `WATCHLIST#<name>`.
+   */
+  private grantTableAccess(fn: NodejsFunction, table: ITable, actions: readonly string[], watchlist: string) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [watchlistPartitionKey(watchlist)] },
+        },
+      }),
+    );
+  }
+
+  private createDeadLetterQueue(): Queue {
+    const queue = new Queue(this, 'SyncDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the sync (failed invocations and undeliverable ' +
+        'schedules); a DLQ of a DLQ would only move the messages an alarm already reports.',
+    });
+    return queue;
+  }
+
+  /**
+   * Scheduler invokes Lambda asynchronously, so two retry paths exist and both end in the DLQ: the
+   * schedule's retry policy covers failing to deliver the invocation (throttling, permissions), and the
+   * function's asynchronous-invocation settings retry a sync that threw, then hand it to the DLQ.
+   */
+  private scheduleSync(config: DeploymentConfig): void {
+    this.syncFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+    const role = new Role(this, 'SyncSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the sync function and dead-letter undeliverable runs',
+    });
+    for (const time of config.app.syncTimesEt) {
+      const [hour, minute] = time.split(':') as [string, string];
+      const afterMidnight = Number(hour) < CLOSE_HOUR_ET;
+      new Schedule(this, `SyncAt${hour}${minute}Et`, {
+        description: afterMidnight
+          ? `Sync at ${time} New York time, Tuesday to Saturday: picks up the previous session's late bars`
+          : `Sync at ${time} New York time on weekdays, after the close`,
+        schedule: ScheduleExpression.cron({
+          minute: String(Number(minute)),
+          hour: String(Number(hour)),
+          weekDay: afterMidnight ? 'TUE-SAT' : 'MON-FRI',
+          timeZone: TimeZone.AMERICA_NEW_YORK,
+        }),
+        target: new LambdaInvoke(this.syncFunction, {
+          role,
+          input: ScheduleTargetInput.fromObject({
+            trigger: 'schedule',
+            scheduleArn: ContextAttribute.scheduleArn,
+            scheduledTime: ContextAttribute.scheduledTime,
+            executionId: ContextAttribute.executionId,
+            attemptNumber: ContextAttribute.attemptNumber,
+          }),
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.syncFunction.node.defaultChild as never)}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the sync function and its versions/aliases (the ":*" qualifier), as the ' +
+        'Scheduler target grants it: still exactly one function, and no other action.',
+    });
+  }
+
+  private createApi(config: DeploymentConfig, logRetention: RetentionDays): RestApi {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
+    const api = new RestApi(this, 'Api', {
+      restApiName: `${config.stackPrefix}-api`,
+      description: 'Stock Winners: daily top movers of a watchlist',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: config.apiThrottleRateLimit,
+        throttlingBurstLimit: config.apiThrottleBurstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.OFF,
+      },
+    });
+    // Our ApiUrl output replaces the construct's generated one (same value, stable name).
+    api.node.tryRemoveChild('Endpoint');
+    const integration = new LambdaIntegration(this.apiFunction, { proxy: true, allowTestInvoke: false });
+    const validator = api.addRequestValidator('RequestValidator', {
+      validateRequestParameters: true,
+      // No method takes a body or declares a model, so this checks nothing today; it keeps validation on
+      // for any method that ever does.
+      validateRequestBody: true,
+    });
+    const withParameters = (parameters: Record<string, boolean>): MethodOptions => ({
+      requestValidator: validator,
+      requestParameters: parameters,
+    });
+
+    // OPTIONS goes to the same handler: one CORS implementation, configured by CORS_ORIGIN.
+    const movers = api.root.addResource('movers');
+    movers.addMethod(
+      'GET',
+      integration,
+      withParameters({ 'method.request.querystring.days': false, 'method.request.querystring.asOf': false }),
+    );
+    movers.addMethod('OPTIONS', integration, withParameters({}));
+    const session = movers.addResource('{date}');
+    session.addMethod('GET', integration, withParameters({ 'method.request.path.date': true }));
+    session.addMethod('OPTIONS', integration, withParameters({ 'method.request.path.date': true }));
+    const health = api.root.addResource('health');
+    health.addMethod('GET', integration, withParameters({}));
+
+    this.addJsonGatewayResponses(api, config.app.corsOrigin);
+    this.acknowledgeApiFindings(api);
+    return api;
+  }
+
+  /** Answers API Gateway itself gives (no route, throttled) in the handler's JSON error shape. */
+  private addJsonGatewayResponses(api: RestApi, corsOrigin: string): void {
+    const headers = { 'Access-Control-Allow-Origin': `'${corsOrigin}'`, 'Cache-Control': "'no-store'" };
+    const body = (code: string, message: string) => ({
+      'application/json': JSON.stringify({ error: { code, message } }),
+    });
+    api.addGatewayResponse('NoRoute', {
+      type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      responseHeaders: headers,
+      templates: body('NOT_FOUND', 'No such route. Try GET /movers, /movers/{date} or /health.'),
+    });
+    api.addGatewayResponse('Throttled', {
+      type: ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: headers,
+      templates: body('THROTTLED', 'Too many requests; retry in a moment.'),
+    });
+    api.addGatewayResponse('BadRequestParameters', {
+      type: ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      responseHeaders: headers,
+      templates: body('INVALID_PARAMETER', 'A required parameter is missing.'),
+    });
+  }
+
+  private acknowledgeApiFindings(api: RestApi): void {
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'A public, read-only API of public market data, by design: no caller identity to check. Abuse is ' +
+          'bounded by stage throttling, and the dashboard reaches it through CloudFront, which caches it.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'No Cognito user pool: the API serves public, read-only market data to anonymous readers ' +
+          '(see AwsSolutions-APIG4).',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF web ACL: its fixed monthly price exceeds the cost of the whole application. The API is ' +
+          'read-only, throttled per stage, validates every parameter, and sits behind CloudFront.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging needs the account-wide API Gateway CloudWatch role, which this app must not ' +
+          'overwrite for other APIs. Every request is in the access log (status, latency, integration ' +
+          'error), and the function logs every failure as structured JSON.',
+      },
+    );
+  }
+
+  private createAlarms(config: DeploymentConfig): Topic {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'Stock Winners alarms', enforceSSL: true });
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states only, nothing confidential. CloudWatch cannot ' +
+        'publish to a topic under the AWS managed SNS key, and a customer managed key would cost more ' +
+        'than the rest of the app at rest.',
+    });
+    const action = new SnsAction(topic);
+    const alarm = (id: string, description: string, metric: IMetric) => {
+      const created = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+    };
+    const period = Duration.minutes(5);
+    alarm(
+      'SyncErrorsAlarm',
+      'The scheduled sync threw (provider or storage failure); it is retried, then dead-lettered.',
+      this.syncFunction.metricErrors({ period, statistic: 'Sum' }),
+    );
+    alarm(
+      'DeadLetterQueueNotEmptyAlarm',
+      'A sync run was given up and is waiting in the dead-letter queue: inspect it, then run `stocks-cli sync`.',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    );
+    alarm(
+      'Api5xxAlarm',
+      'The API answered with a server error: nothing a client sends should cause one.',
+      this.api.metricServerError({ period, statistic: 'Sum' }),
+    );
+    return topic;
+  }
+}
