@@ -40,7 +40,7 @@ export const HOUSE_FUNCTION_DEFAULTS = {
       "import { createRequire as __houseCreateRequire } from 'node:module'; const require = __houseCreateRequire(import.meta.url);",
     minify: true,
     sourceMap: true,
-    sourceMapMode: SourceMapMode.LINKED,
+    sourceMapMode: SourceMapMode.DEFAULT, // a linked index.mjs.map beside the bundle
     sourcesContent: false,
     bundleAwsSDK: true,
     forceDockerBundling: false,
