@@ -5,7 +5,8 @@
  * after, one on Saturday the Friday before, except New Year's Day, which is then not made up (the Friday
  * is the last session of the old year). Good Friday comes from the Gregorian Easter date, Juneteenth
  * counts from 2022, and the one-off closures are listed by date. Early closes (13:00 ET) are the day
- * after Thanksgiving, Christmas Eve and July 3 whenever they are sessions.
+ * after Thanksgiving, Christmas Eve and July 3 whenever they are sessions, except that until 2012 a
+ * Thursday July 4 moved the early close to Friday July 5 (2002), plus one ad hoc early close (2003-12-26).
  *
  * Times: America/New_York offsets are computed from the US daylight-saving rules (first Sunday of April
  * to last Sunday of October until 2006, second Sunday of March to first Sunday of November since 2007),
@@ -138,12 +139,21 @@ export function isTradingDay(date: string): boolean {
   return !isWeekend(date) && !holidaysOf(yearOf(date)).has(date);
 }
 
-/** Early closes at 13:00 ET: the day after Thanksgiving, Christmas Eve and July 3, when each is a session. */
+/** Early closes that no rule predicts. */
+const ONE_OFF_EARLY_CLOSES: ReadonlySet<string> = new Set(['2003-12-26']);
+
+/**
+ * Early closes at 13:00 ET: the day after Thanksgiving, Christmas Eve and July 3, when each is a session.
+ * Before 2013, when July 4 fell on a Thursday, the early close was the Friday after instead of July 3.
+ */
 export function isEarlyClose(date: string): boolean {
   if (!isTradingDay(date)) return false;
+  if (ONE_OFF_EARLY_CLOSES.has(date)) return true;
   const year = yearOf(date);
   const dayAfterThanksgiving = addDays(nthWeekday(year, 11, THURSDAY, 4), 1);
-  return date === dayAfterThanksgiving || date.endsWith('-12-24') || date.endsWith('-07-03');
+  if (date === dayAfterThanksgiving || date.endsWith('-12-24')) return true;
+  if (year < 2013 && dayOfWeek(formatDate(year, 7, 4)) === THURSDAY) return date.endsWith('-07-05');
+  return date.endsWith('-07-03');
 }
 
 /** All sessions with `from <= date <= to`, ascending. */

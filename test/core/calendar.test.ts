@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   easternDateOf,
+  easternTime,
+  easternUtcOffsetHours,
   holidayName,
   InvalidRangeError,
   InvalidSessionDateError,
@@ -264,6 +266,22 @@ describe('early closes', () => {
     expect(early).toEqual(EARLY_CLOSES);
   });
 
+  it('follows the pre-2013 July rule and the ad hoc early close of 2003', () => {
+    // Until 2012, a Thursday July 4 moved the early close from Wednesday July 3 to Friday July 5.
+    expect(isEarlyClose('2002-07-03')).toBe(false);
+    expect(isEarlyClose('2002-07-05')).toBe(true);
+    expect(isEarlyClose('2013-07-03')).toBe(true);
+    expect(isEarlyClose('2013-07-05')).toBe(false);
+    expect(isEarlyClose('2019-07-05')).toBe(false);
+    expect(isEarlyClose('2000-07-03')).toBe(true); // Monday
+    expect(isEarlyClose('2007-07-03')).toBe(true); // Tuesday
+    expect(isEarlyClose('2008-07-03')).toBe(true); // Thursday
+    expect(isEarlyClose('2003-12-26')).toBe(true); // ad hoc, day after Christmas
+    expect(isEarlyClose('2003-12-24')).toBe(true);
+    expect(sessionCloseTime('2002-07-05').toISOString()).toBe('2002-07-05T17:00:00.000Z');
+    expect(sessionCloseTime('2002-07-03').toISOString()).toBe('2002-07-03T20:00:00.000Z');
+  });
+
   it('never calls a closed day an early close', () => {
     expect(isEarlyClose('2026-07-03')).toBe(false);
     expect(isEarlyClose('2027-12-24')).toBe(false);
@@ -524,6 +542,26 @@ describe('easternDateOf', () => {
             `${instant.toISOString()}: ${easternDateOf(instant)} vs ${newYorkWallClock(instant).date}`,
           );
         }
+      }
+    }
+  });
+});
+
+describe('easternTime and easternUtcOffsetHours', () => {
+  const changeDays = dstChangeDays(2000, 2040);
+
+  it('place every wall-clock hour from 03:00 on, around every DST change, where the time-zone database does', () => {
+    for (const changeDay of changeDays) {
+      for (const date of everyDate(shift(changeDay, -1), shift(changeDay, 1))) {
+        for (let hour = 3; hour <= 23; hour++) {
+          const time = `${String(hour).padStart(2, '0')}:30`;
+          expect(easternTime(date, hour, 30).toISOString(), `${date} ${time}`).toBe(
+            newYorkInstant(date, time).toISOString(),
+          );
+        }
+        const offsetAtNoon =
+          (newYorkInstant(date, '12:00').getTime() - Date.parse(`${date}T12:00:00Z`)) / -3_600_000;
+        expect(easternUtcOffsetHours(date), date).toBe(offsetAtNoon);
       }
     }
   });
