@@ -347,13 +347,6 @@ export class ServicesStack extends Stack {
   private createAlarms(config: DeploymentConfig): Topic {
     const topic = new Topic(this, 'AlarmTopic', { displayName: 'Stock Winners alarms', enforceSSL: true });
     if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    Validations.of(topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry alarm names and states only, nothing confidential. CloudWatch cannot ' +
-        'publish to a topic under the AWS managed SNS key, and a customer managed key would cost more ' +
-        'than the rest of the app at rest.',
-    });
     const action = new SnsAction(topic);
     const alarm = (id: string, description: string, metric: IMetric) => {
       const created = new Alarm(this, id, {

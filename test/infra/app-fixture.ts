@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '../../infra/house-function.ts';
+import { buildStockWinnersApp, type StockWinnersStacks } from '../../infra/stock-winners-app.ts';
+
+/** cdk.json's context: the feature flags and defaults `cdk synth` runs with. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+/** A stand-in for a dashboard build: a page, and the build's own config.json the deployment must replace. */
+function fakeSiteDirectory(): string {
+  const directory = mkdtempSync(path.join(tmpdir(), 'stock-winners-site-'));
+  writeFileSync(path.join(directory, 'index.html'), '<!doctype html><title>Stock Winners</title>\n');
+  writeFileSync(path.join(directory, 'config.json'), '{"apiBaseUrl":"http://localhost:3000"}\n');
+  return directory;
+}
+
+export interface SynthesizedApp extends StockWinnersStacks {
+  readonly app: App;
+  readonly templates: { readonly data: Template; readonly services: Template; readonly web: Template };
+}
+
+/**
+ * The app as `cdk synth` builds it (cdk.json context plus overrides), without esbuild bundling:
+ * assertions are about the templates; the bundles have their own smoke tests.
+ */
+export function synthesizeApp(context: Record<string, unknown> = {}): SynthesizedApp {
+  const app = new App({
+    outdir: mkdtempSync(path.join(tmpdir(), 'stock-winners-cdk-')),
+    context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] },
+  });
+  const stacks = buildStockWinnersApp(app, { siteDirectory: fakeSiteDirectory() });
+  return {
+    app,
+    ...stacks,
+    templates: {
+      data: Template.fromStack(stacks.data),
+      services: Template.fromStack(stacks.services),
+      web: Template.fromStack(stacks.web),
+    },
+  };
+}
