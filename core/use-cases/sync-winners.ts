@@ -100,6 +100,10 @@ export class SyncWinners {
     };
     summary.plan = this.provider.plan(quoteRequest);
     if (request.dryRun) return summary.build();
+    if (request.signal?.aborted) {
+      summary.skipped.push(...missing);
+      return summary.build();
+    }
 
     let batch: QuoteBatch;
     try {

@@ -417,6 +417,15 @@ describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
     expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-01']);
   });
 
+  it('makes no provider call when stopped before it starts', async () => {
+    const { sync, provider } = newSync();
+
+    const summary = await sync.execute({ window: { sessions: 5 }, signal: { aborted: true } });
+
+    expect(provider.fetches).toEqual([]);
+    expect(summary).toMatchObject({ stored: [], skipped: LAST_FIVE });
+  });
+
   it('reports progress after every session, with its outcome', async () => {
     const provider = new FakeStockQuoteProvider()
       .withSessions(LAST_FIVE, OLD_EXAMPLE)
