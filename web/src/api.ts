@@ -1,0 +1,135 @@
+/** The JSON the API serves (`GET /movers`, `GET /movers/{date}`); the Lambda handler and `stocks-cli serve` agree. */
+
+export type Basis = 'open-to-close' | 'close-to-close';
+export type Source = 'simulated' | 'massive';
+
+export interface WinnerRecord {
+  readonly date: string;
+  readonly symbol: string;
+  readonly changePercent: number;
+  readonly open: number;
+  readonly close: number;
+  readonly basis: Basis;
+  readonly source: Source;
+}
+
+export interface MoversResponse {
+  readonly range: string;
+  readonly days: number;
+  readonly count: number;
+  /** Newest first. */
+  readonly data: readonly WinnerRecord[];
+  /** Sessions of the window with no stored result, newest first. */
+  readonly missing: readonly string[];
+  /** Every session of the window, newest first. */
+  readonly sessions: readonly string[];
+  readonly asOf: string;
+  /** The instant the `asOf` session closed. */
+  readonly asOfTime?: string;
+  /** The instant the answer was computed, when the API says. */
+  readonly generatedAt?: string;
+  readonly basis: Basis | null;
+  readonly source: Source | 'mixed' | null;
+  readonly watchlist?: readonly string[];
+}
+
+export interface RankedRecord {
+  readonly rank: number;
+  readonly symbol: string;
+  readonly changePercent: number;
+  readonly open: number;
+  readonly close: number;
+}
+
+export interface SessionResponse {
+  readonly date: string;
+  readonly basis: Basis;
+  readonly source: Source;
+  readonly computedAt: string;
+  readonly winner: Omit<RankedRecord, 'rank'>;
+  readonly ranking: readonly RankedRecord[];
+  readonly excluded: readonly { readonly symbol: string; readonly reason: string }[];
+}
+
+/** A failed request, with a message fit to show a person (the API's own message when it sent one). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function errorBody(body: unknown): { code?: string; message?: string } {
+  if (!isRecord(body) || !isRecord(body.error)) return {};
+  const { code, message } = body.error;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** GETs JSON; a network failure, an error status or a body that is not JSON becomes an `ApiError`. */
+export async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(`Could not reach the API (${reason}).`);
+  }
+  const body = await readJson(response);
+  if (!response.ok) {
+    const { code, message } = errorBody(body);
+    throw new ApiError(
+      message ?? `The API answered ${response.status} ${response.statusText}`.trim() + '.',
+      response.status,
+      code,
+    );
+  }
+  if (body === undefined) throw new ApiError('The API answered with something that is not JSON.');
+  return body;
+}
+
+export function isMoversResponse(body: unknown): body is MoversResponse {
+  return (
+    isRecord(body) &&
+    Array.isArray(body.data) &&
+    Array.isArray(body.sessions) &&
+    Array.isArray(body.missing) &&
+    typeof body.asOf === 'string'
+  );
+}
+
+export function isSessionResponse(body: unknown): body is SessionResponse {
+  return isRecord(body) && typeof body.date === 'string' && Array.isArray(body.ranking);
+}
+
+/** Reads `config.json` beside the page. Without one (or with no base set) the API is on the same origin. */
+export async function loadApiBase(): Promise<string> {
+  try {
+    const response = await fetch('config.json', { cache: 'no-cache' });
+    if (!response.ok) return '';
+    const config: unknown = await response.json();
+    const base = isRecord(config) && typeof config.apiBaseUrl === 'string' ? config.apiBaseUrl : '';
+    return base.replace(/\/+$/, '');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,227 @@
+import type Alpine from 'alpinejs';
+import type { MoversResponse } from './api.ts';
+import { ApiError, getJson, isMoversResponse, isSessionResponse, loadApiBase } from './api.ts';
+import type { SessionRow, TallyEntry } from './board.ts';
+import {
+  basisLabel,
+  detailView,
+  missingNote,
+  sessionRows,
+  sourceBanner,
+  sourceLabel,
+  tallyWinners,
+} from './board.ts';
+import type { ChartPoint } from './chart.ts';
+import { renderChart } from './chart.ts';
+import { formatInstant, formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
+
+export const DAY_CHOICES: readonly number[] = [7, 30, 90];
+export const DEFAULT_DAYS = 7;
+
+type Status = 'loading' | 'error' | 'empty' | 'ready';
+
+/** The window named by `?days=`, when it is one of the choices; otherwise the default. */
+export function daysFromSearch(search: string): number {
+  const days = Number(new URLSearchParams(search).get('days'));
+  return DAY_CHOICES.includes(days) ? days : DEFAULT_DAYS;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Gives an object literal Alpine's `this` (its own state plus `$refs`, `$watch`, ...), as `Alpine.data` does. */
+function component<T extends { [key in keyof T]: T[key] }>(definition: Alpine.AlpineComponent<T>) {
+  return definition;
+}
+
+/** The whole board: one component, so every state and every fetch lives here and not in the markup. */
+export function dashboard() {
+  // Not reactive state: the in-flight request and the chart's size watcher.
+  let inFlight: AbortController | undefined;
+  let resizeObserver: ResizeObserver | undefined;
+  let apiBase: Promise<string> | undefined;
+  const base = () => (apiBase ??= loadApiBase());
+
+  return component({
+    days: DEFAULT_DAYS,
+    status: 'loading' as Status,
+    errorMessage: '',
+    movers: null as MoversResponse | null,
+    rows: [] as SessionRow[],
+    tally: [] as TallyEntry[],
+    chartWidth: 640,
+
+    init() {
+      this.days = daysFromSearch(window.location.search);
+      this.watchChartWidth();
+      void this.load();
+    },
+
+    destroy() {
+      inFlight?.abort();
+      resizeObserver?.disconnect();
+    },
+
+    get isLoading(): boolean {
+      return this.status === 'loading';
+    },
+    get isError(): boolean {
+      return this.status === 'error';
+    },
+    get isEmpty(): boolean {
+      return this.status === 'empty';
+    },
+    get isReady(): boolean {
+      return this.status === 'ready';
+    },
+    get hasMeta(): boolean {
+      return this.movers !== null && (this.isReady || this.isEmpty);
+    },
+
+    get dayChoices() {
+      return DAY_CHOICES.map((value) => ({
+        value,
+        id: `days-${value}`,
+        label: `${value} days`,
+        checked: value === this.days,
+      }));
+    },
+
+    get bannerTitle(): string {
+      return this.hasMeta ? (sourceBanner(this.movers?.source ?? null)?.title ?? '') : '';
+    },
+    get banner(): string {
+      return this.hasMeta ? (sourceBanner(this.movers?.source ?? null)?.text ?? '') : '';
+    },
+    get hasBanner(): boolean {
+      return this.banner !== '';
+    },
+    get asOfLabel(): string {
+      const movers = this.movers;
+      if (!movers) return '';
+      return movers.asOfTime
+        ? `${formatMarketTime(movers.asOfTime)} (session close)`
+        : formatLongDate(movers.asOf);
+    },
+    get generatedLabel(): string {
+      return this.movers?.generatedAt ? formatInstant(this.movers.generatedAt) : '';
+    },
+    get hasGenerated(): boolean {
+      return this.generatedLabel !== '';
+    },
+    get watchlistText(): string {
+      return this.movers?.watchlist?.join(', ') ?? '';
+    },
+    get hasWatchlist(): boolean {
+      return this.watchlistText !== '';
+    },
+    get basisText(): string {
+      return basisLabel(this.movers?.basis ?? null);
+    },
+    get sourceText(): string {
+      return sourceLabel(this.movers?.source ?? null);
+    },
+    get missingText(): string {
+      return this.movers ? missingNote(this.movers) : '';
+    },
+    get hasMissing(): boolean {
+      return this.missingText !== '';
+    },
+    get windowText(): string {
+      const sessions = this.movers?.sessions ?? [];
+      const newest = sessions[0];
+      const oldest = sessions[sessions.length - 1];
+      if (!newest || !oldest) return '';
+      return `${plural(sessions.length, 'session')}, ${formatShortDate(oldest)} to ${formatShortDate(newest)}`;
+    },
+    get emptyText(): string {
+      return `No winners are stored for the last ${plural(this.days, 'session')} yet.`;
+    },
+    get statusMessage(): string {
+      if (this.isLoading) return `Loading the last ${plural(this.days, 'session')}…`;
+      if (this.isEmpty) return this.emptyText;
+      if (this.isReady) return `Showing ${this.windowText}.`;
+      return '';
+    },
+
+    get chartSvg(): string {
+      const movers = this.movers;
+      if (!movers || !this.isReady) return '';
+      const winners = new Map(movers.data.map((winner) => [winner.date, winner]));
+      const points: ChartPoint[] = movers.sessions.map((date) => {
+        const winner = winners.get(date);
+        return winner ? { date, symbol: winner.symbol, changePercent: winner.changePercent } : { date };
+      });
+      return renderChart(points, this.chartWidth);
+    },
+
+    watchChartWidth() {
+      const chart = this.$refs.chart;
+      if (!chart || typeof ResizeObserver === 'undefined') return;
+      resizeObserver = new ResizeObserver((entries) => {
+        const width = Math.floor(entries[0]?.contentRect.width ?? 0);
+        // A hidden chart measures 0: keep the last real width until it shows again.
+        if (width > 0 && width !== this.chartWidth) this.chartWidth = width;
+      });
+      resizeObserver.observe(chart);
+    },
+
+    async load() {
+      inFlight?.abort();
+      const request = new AbortController();
+      inFlight = request;
+      this.status = 'loading';
+      this.errorMessage = '';
+      try {
+        const body = await getJson(`${await base()}/movers?days=${this.days}`, request.signal);
+        if (!isMoversResponse(body))
+          throw new ApiError('The API answered with data this page does not understand.');
+        if (request.signal.aborted) return;
+        this.movers = body;
+        this.rows = sessionRows(body);
+        this.tally = tallyWinners(body.data);
+        this.status = body.data.length === 0 ? 'empty' : 'ready';
+      } catch (error) {
+        // A newer request replaced this one: its outcome no longer matters.
+        if (request.signal.aborted) return;
+        this.errorMessage = messageOf(error);
+        this.status = 'error';
+      }
+    },
+
+    retry() {
+      void this.load();
+    },
+
+    selectDays(days: number) {
+      if (!DAY_CHOICES.includes(days)) return;
+      this.days = days;
+      const url = new URL(window.location.href);
+      url.searchParams.set('days', String(days));
+      window.history.replaceState(window.history.state, '', url);
+      void this.load();
+    },
+
+    toggle(row: SessionRow) {
+      row.expanded = !row.expanded;
+      if (row.expanded && (row.detail.status === 'idle' || row.detail.status === 'error')) {
+        void this.loadDetail(row);
+      }
+    },
+
+    async loadDetail(row: SessionRow) {
+      row.detail.status = 'loading';
+      row.detail.error = '';
+      try {
+        const body = await getJson(`${await base()}/movers/${encodeURIComponent(row.date)}`);
+        if (!isSessionResponse(body))
+          throw new ApiError('The API answered with data this page does not understand.');
+        row.detail = detailView(body);
+      } catch (error) {
+        row.detail.error = messageOf(error);
+        row.detail.status = 'error';
+      }
+    },
+  });
+}
