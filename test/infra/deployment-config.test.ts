@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../adapters/config/app-config.ts';
+import { DEFAULT_CONTEXT, readDeploymentConfig } from '../../infra/deployment-config.ts';
+import { cdkJsonContext } from './app-fixture.ts';
+
+function contextOf(values: Record<string, unknown>) {
+  return { tryGetContext: (key: string): unknown => values[key] };
+}
+
+function failureOf(values: Record<string, unknown>): string {
+  try {
+    readDeploymentConfig(contextOf(values));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the context to be rejected');
+}
+
+describe('deployment configuration from CDK context', () => {
+  it('lists in cdk.json exactly the defaults the code applies', () => {
+    const context = cdkJsonContext();
+    for (const [key, value] of Object.entries(DEFAULT_CONTEXT)) expect(context[key], key).toEqual(value);
+  });
+
+  it('deploys as is: the defaults are a valid configuration', () => {
+    const config = readDeploymentConfig(contextOf({}));
+    expect(config.app.watchlist).toEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META']);
+    expect(config.app.syncTimesEt).toEqual(['16:30', '00:30']);
+    expect(config).toMatchObject({
+      apiKeyParameterName: '/stock-winners/massive-api-key',
+      apiThrottleRateLimit: 20,
+      apiThrottleBurstLimit: 40,
+      alarmEmail: '',
+      logRetentionDays: 30,
+    });
+  });
+
+  it('accepts `-c key=value` strings and JSON lists alike', () => {
+    const config = readDeploymentConfig(
+      contextOf({
+        watchlist: [' NFLX', 'AMD '],
+        syncSessions: '25',
+        apiThrottleRateLimit: '7',
+        logRetentionDays: '90',
+      }),
+    );
+    expect(config.sharedEnvironment.WATCHLIST).toBe('NFLX,AMD');
+    expect(config.app.syncSessions).toBe(25);
+    expect(config.apiThrottleRateLimit).toBe(7);
+    expect(config.logRetentionDays).toBe(90);
+  });
+
+  it.each([
+    [{ watchlist: 'AAPL,not a ticker' }, /CDK context is invalid[\s\S]*WATCHLIST/],
+    [{ basis: 'high-to-low' }, /BASIS/],
+    [{ syncTimesEt: '4pm' }, /SYNC_TIMES_ET/],
+    [{ apiKeyParameterName: 'massive-key' }, /context "apiKeyParameterName"/],
+    [{ alarmEmail: 'ops' }, /context "alarmEmail"/],
+    [{ logRetentionDays: 31 }, /context "logRetentionDays" is invalid: expected one of 1, 3, 5/],
+    [{ apiThrottleRateLimit: 50, apiThrottleBurstLimit: 10 }, /apiThrottleBurstLimit/],
+    [{ stackPrefix: '9lives' }, /context "stackPrefix"/],
+  ])('fails synth on %j with a message naming the setting', (context, message) => {
+    expect(failureOf(context)).toMatch(message);
+  });
+});
