@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type { SessionResult } from '../../core/index.ts';
+import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
+import {
+  createLocalDynamoDbClient,
+  startEmbeddedDynamoDb,
+} from '../../adapters/dynamodb/embedded-dynamodb.ts';
+import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { DEFAULT_TABLE_NAME } from '../../adapters/config/app-config.ts';
+
+/** Debian's chromium, installed by apt-get (`.ci/run` does it): a browser is never downloaded. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Browser tests and screenshots write here (git-ignored). */
+export const ARTIFACTS_DIR = 'test-artifacts';
+
+/**
+ * Whether the browser tests can run. Without chromium they skip loudly, except where
+ * REQUIRE_BROWSER=1 (CI): there a missing browser must fail, never pass silently.
+ */
+export function browserAvailability(): { readonly run: boolean; readonly reason?: string } {
+  if (existsSync(CHROMIUM_PATH)) return { run: true };
+  const reason = `${CHROMIUM_PATH} is missing (apt-get install chromium)`;
+  if (process.env.REQUIRE_BROWSER === '1') return { run: true, reason };
+  return { run: false, reason };
+}
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: install it with apt-get install chromium.`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Stores session results in the embedded store under `dataDir`, the way `stocks-cli serve` will read
+ * them, then closes it (LevelDB allows one process at a time).
+ */
+export async function seedEmbeddedStore(dataDir: string, results: readonly SessionResult[]): Promise<void> {
+  const store = await startEmbeddedDynamoDb({ dataDir });
+  const client = createLocalDynamoDbClient(store.endpoint);
+  try {
+    await ensureWinnersTable(client, DEFAULT_TABLE_NAME);
+    const repository = new DynamoDbWinnerRepository({
+      client,
+      tableName: DEFAULT_TABLE_NAME,
+      watchlist: 'default',
+    });
+    for (const result of results) await repository.save(result);
+  } finally {
+    client.destroy();
+    await store.close();
+  }
+}
+
+/** The environment of a `stocks-cli serve` on that store: simulated source, nothing inherited that changes it. */
+export function serveEnvironment(dataDir: string): Record<string, string> {
+  return {
+    STOCKS_DATA_DIR: dataDir,
+    NO_COLOR: '1',
+    MASSIVE_API_KEY: '',
+    MASSIVE_API_KEY_PARAMETER: '',
+    TABLE_NAME: '',
+    DYNAMODB_ENDPOINT: '',
+    WATCHLIST_NAME: 'default',
+    PUBLISH_DELAY_MINUTES: '0',
+  };
+}
+
+/** Every console error and uncaught exception of the page, as text. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
+  return errors;
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+const requireHere = createRequire(import.meta.url);
+let axeSource: Promise<string> | undefined;
+
+/** Runs axe-core inside the page and returns its violations of at least `serious` impact. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFile(requireHere.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: await axeSource });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } }
+    ).axe;
+    interface AxeResults {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+    }
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.map((node) => node.target.join(' ')),
+      }));
+  });
+}
+
+/** True when the page is wider than its viewport (sideways scrolling). */
+export function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
