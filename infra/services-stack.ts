@@ -8,6 +8,7 @@ import {
   MethodLoggingLevel,
   ResponseType,
   RestApi,
+  type IResource,
   type MethodOptions,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -269,19 +270,19 @@ export class ServicesStack extends Stack {
       requestParameters: parameters,
     });
 
-    // OPTIONS goes to the same handler: one CORS implementation, configured by CORS_ORIGIN.
+    // Every method goes to the same handler: HEAD answers like GET without a body (CloudFront forwards
+    // HEAD), and OPTIONS is the one CORS implementation, configured by CORS_ORIGIN.
+    const route = (resource: IResource, methods: readonly string[], parameters: Record<string, boolean>) => {
+      for (const method of methods) resource.addMethod(method, integration, withParameters(parameters));
+    };
     const movers = api.root.addResource('movers');
-    movers.addMethod(
-      'GET',
-      integration,
-      withParameters({ 'method.request.querystring.days': false, 'method.request.querystring.asOf': false }),
-    );
-    movers.addMethod('OPTIONS', integration, withParameters({}));
-    const session = movers.addResource('{date}');
-    session.addMethod('GET', integration, withParameters({ 'method.request.path.date': true }));
-    session.addMethod('OPTIONS', integration, withParameters({ 'method.request.path.date': true }));
-    const health = api.root.addResource('health');
-    health.addMethod('GET', integration, withParameters({}));
+    route(movers, ['GET', 'HEAD'], {
+      'method.request.querystring.days': false,
+      'method.request.querystring.asOf': false,
+    });
+    route(movers, ['OPTIONS'], {});
+    route(movers.addResource('{date}'), ['GET', 'HEAD', 'OPTIONS'], { 'method.request.path.date': true });
+    route(api.root.addResource('health'), ['GET', 'HEAD'], {});
 
     this.addJsonGatewayResponses(api, config.app.corsOrigin);
     this.acknowledgeApiFindings(api);

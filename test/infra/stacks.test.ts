@@ -320,7 +320,7 @@ describe('scheduled sync', () => {
 });
 
 describe('API Gateway', () => {
-  it('is a regional REST API with GET /movers, GET /movers/{date}, GET /health (and CORS preflight)', () => {
+  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, /health, and CORS preflight', () => {
     templates.services.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
@@ -331,12 +331,21 @@ describe('API Gateway', () => {
       '{date}',
     ]);
     const methods = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Method'));
-    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual([
-      'GET',
-      'GET',
-      'GET',
-      'OPTIONS',
-      'OPTIONS',
+    const routes = methods.map((method) => {
+      const resource = Object.entries(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource')).find(
+        ([id]) => JSON.stringify(method.Properties.ResourceId) === JSON.stringify({ Ref: id }),
+      );
+      return `${method.Properties.HttpMethod} ${resource?.[1].Properties.PathPart}`;
+    });
+    expect(routes.sort()).toEqual([
+      'GET health',
+      'GET movers',
+      'GET {date}',
+      'HEAD health',
+      'HEAD movers',
+      'HEAD {date}',
+      'OPTIONS movers',
+      'OPTIONS {date}',
     ]);
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
