@@ -101,6 +101,8 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
   let window7: string[];
 
   beforeAll(async () => {
+    // The browser first: without it (REQUIRE_BROWSER=1 in CI) this fails before any server starts.
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await buildDashboard();
     const sessions = lastSessions(10, latestCompletedSession(new Date()));
@@ -112,11 +114,8 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       dataDir,
       [...seededByDate].map(([date, seeded]) => aSessionResult().on(date).withMoves(seeded.moves).build()),
     );
-    [serve, emptyServe, browser] = await Promise.all([
-      startServe(['--no-sync'], serveEnvironment(dataDir)),
-      startServe(['--no-sync'], serveEnvironment(emptyDir)),
-      launchChromium(),
-    ]);
+    serve = await startServe(['--no-sync'], serveEnvironment(dataDir));
+    emptyServe = await startServe(['--no-sync'], serveEnvironment(emptyDir));
     // Expectations follow the server's own window, so a session closing mid-run cannot break them.
     const body = (await (await fetch(`${serve.url}/movers?days=7`)).json()) as { sessions: string[] };
     window7 = body.sessions;
@@ -259,7 +258,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       expect((await refetch).status()).toBe(200);
       await expect.poll(() => page.locator('.chart .bar').count()).toBe(30);
       expect(new URL(page.url()).searchParams.get('days')).toBe('30');
-      expect(await page.locator('input[name="days"][value="30"]').isChecked()).toBe(true);
+      await expect.poll(() => page.locator('input[name="days"][value="30"]').isChecked()).toBe(true);
       // A session only the longer window holds.
       const older = [...seededByDate.keys()].find((date) => !window7.includes(date)) as string;
       expect(await page.locator(`table.winners tr.session[data-date="${older}"] td.symbol`).innerText()).toBe(
@@ -269,7 +268,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await page.reload();
       await waitForBoard(page);
       await expect.poll(() => page.locator('.chart .bar').count()).toBe(30);
-      expect(await page.locator('input[name="days"][value="30"]').isChecked()).toBe(true);
+      await expect.poll(() => page.locator('input[name="days"][value="30"]').isChecked()).toBe(true);
 
       // The radio group answers the arrow keys.
       await page.locator('input[name="days"][value="30"]').focus();
@@ -288,9 +287,9 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await waitForBoard(page);
       const date = [...seededByDate.keys()].find((day) => seededByDate.get(day)?.symbol === 'TSLA') as string;
       const toggle = page.locator(`table.winners tr.session[data-date="${date}"] button.toggle`);
-      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
       await toggle.click();
-      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
       const detail = page.locator(`#ranking-${date}`);
       const ranking = detail.locator('table.ranking tbody tr');
       await ranking.first().waitFor();
@@ -304,8 +303,8 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
 
       await toggle.focus();
       await page.keyboard.press('Enter');
-      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
-      expect(await detail.isVisible()).toBe(false);
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => detail.isVisible()).toBe(false);
 
       const other = [...seededByDate.keys()].find((day) => day !== date && window7.includes(day)) as string;
       const otherToggle = page.locator(`table.winners tr.session[data-date="${other}"] button.toggle`);
@@ -336,7 +335,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       expect(await page.locator('table.winners').isVisible()).toBe(false);
       release();
       await waitForBoard(page);
-      expect(await page.locator('.skeleton').isVisible()).toBe(false);
+      await expect.poll(() => page.locator('.skeleton').isVisible()).toBe(false);
     } finally {
       await context.close();
     }
@@ -365,7 +364,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
 
       await page.getByRole('button', { name: 'Retry' }).click();
       await waitForBoard(page);
-      expect(await error.isVisible()).toBe(false);
+      await expect.poll(() => error.isVisible()).toBe(false);
 
       await page.route('**/movers?days=*', (route) => route.abort('connectionrefused'), { times: 1 });
       await page.getByRole('radio', { name: '30 days' }).click();

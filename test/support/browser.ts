@@ -40,7 +40,7 @@ export function browserAvailability(): { readonly run: boolean; readonly reason?
   return { run: false, reason };
 }
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: install it with apt-get install chromium.`,

@@ -180,8 +180,11 @@ export function tallyWinners(data: readonly WinnerRecord[]): TallyEntry[] {
 export function missingNote(movers: MoversResponse): string {
   const count = movers.missing.length;
   if (count === 0) return '';
-  const of = `${plural(count, 'session')} of ${movers.sessions.length}`;
-  return `${of} ${count === 1 ? 'has' : 'have'} no stored result (${listDates(movers.missing)}), shown as gaps. The next sync fills them in.`;
+  const one = count === 1;
+  return (
+    `${plural(count, 'session')} of ${movers.sessions.length} ${one ? 'has' : 'have'} no stored result ` +
+    `(${listDates(movers.missing)}), shown as ${one ? 'a gap' : 'gaps'} in the chart and the table.`
+  );
 }
 
 /** What a reader must know about where the numbers come from; undefined when they are all live market data. */

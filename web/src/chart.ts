@@ -40,10 +40,11 @@ function niceStep(span: number, target: number): number {
 export function valueScale(values: readonly number[]): { low: number; high: number; ticks: number[] } {
   const low = Math.min(0, ...values);
   const high = Math.max(0, ...values);
-  const span = high - low || 1;
-  const step = niceStep(span, 4);
+  // Nothing but zeros (or only gaps): a plain -1..+1 axis around the zero line.
+  if (high === low) return { low: -1, high: 1, ticks: [-1, 0, 1] };
+  const step = niceStep(high - low, 6);
   const scaledLow = Math.floor(low / step) * step;
-  const scaledHigh = high === low ? step : Math.ceil(high / step) * step;
+  const scaledHigh = Math.ceil(high / step) * step;
   const ticks: number[] = [];
   for (let tick = scaledLow; tick <= scaledHigh + step / 2; tick += step) ticks.push(Number(tick.toFixed(6)));
   return { low: scaledLow, high: scaledHigh, ticks };
