@@ -20,6 +20,7 @@ import {
 import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
 import { findFunctionBundles, type FunctionBundle } from '../../infra/function-bundles.ts';
 import { PROJECT_ROOT } from '../../infra/house-function.ts';
+import { DASHBOARD_FILES } from '../../web/build.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
 import { startFakeMassiveServer, type FakeMassiveServer } from '../support/fake-massive-server.ts';
 
@@ -271,6 +272,19 @@ describe('npm run synth', () => {
       // Minified: long lines (template literals keep a few newlines), not the formatted sources.
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
     }
+  });
+  it('stages the dashboard it just built, with config.json generated for the deployment', () => {
+    const template = JSON.parse(readFileSync(path.join(outdir, 'StockWinnersWeb.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { SourceObjectKeys?: string[] } }>;
+    };
+    const deployment = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'Custom::CDKBucketDeployment',
+    );
+    const [site, config] = (deployment?.Properties.SourceObjectKeys ?? []).map((key) =>
+      readdirSync(path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`)).sort(),
+    );
+    expect(site).toEqual(DASHBOARD_FILES.filter((file) => file !== 'config.json').sort());
+    expect(config).toEqual(['config.json']);
   });
 });
 
