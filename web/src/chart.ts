@@ -8,7 +8,7 @@ export interface ChartPoint {
 }
 
 export const CHART_HEIGHT = 220;
-const MARGIN = { top: 12, right: 8, bottom: 44, left: 56 };
+const MARGIN = { top: 12, right: 8, bottom: 44, left: 66 };
 const MIN_WIDTH = 240;
 const X_LABEL_WIDTH = 52;
 
