@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastSessions, latestCompletedSession } from '../../core/index.ts';
+import { CONTENT_SECURITY_POLICY } from '../../infra/web-stack.ts';
 import { buildDashboard } from '../../web/build.ts';
 import {
   ARTIFACTS_DIR,
@@ -405,6 +406,30 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       expect(errors).toEqual([]);
     } finally {
       await close();
+    }
+  });
+
+  it("works under the deployed Content-Security-Policy (the web stack's header)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    try {
+      await page.route(`${serve.url}/`, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({
+          response,
+          headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
+        });
+      });
+      await page.goto(`${serve.url}/`);
+      await waitForBoard(page);
+      await page.locator('table.winners button.toggle').first().click();
+      await page.locator('table.ranking tbody tr').first().waitFor();
+      expect(await page.locator('.chart .bar').count()).toBe(window7.length);
+      // A blocked script, style or request shows up as a console error.
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
     }
   });
 

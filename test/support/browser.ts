@@ -84,11 +84,16 @@ export function serveEnvironment(dataDir: string): Record<string, string> {
   };
 }
 
-/** Every console error and uncaught exception of the page, as text. */
+/**
+ * Every console error or warning and uncaught exception of the page, as text. Warnings count: Alpine
+ * reports a failed expression (a typo, a CSP block) as `console.warn('Alpine Expression Error ...')`.
+ */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning') {
+      errors.push(`console.${message.type()}: ${message.text()}`);
+    }
   });
   page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
   return errors;

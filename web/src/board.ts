@@ -27,15 +27,24 @@ export interface RankView {
   readonly change: ChangeView;
   readonly open: string;
   readonly close: string;
-  readonly isWinner: boolean;
+  /** `is-winner` for the session's winner. */
+  readonly rowClass: string;
 }
 
+export type DetailStatus = 'idle' | 'loading' | 'error' | 'ready';
+
+/** A session's whole ranking as the expanded row shows it; flags rather than expressions for the markup. */
 export interface DetailView {
-  status: 'idle' | 'loading' | 'error' | 'ready';
-  error: string;
-  ranking: RankView[];
-  excluded: { symbol: string; reason: string }[];
-  computedAt: string;
+  readonly status: DetailStatus;
+  readonly loading: boolean;
+  readonly failed: boolean;
+  readonly ready: boolean;
+  readonly error: string;
+  readonly caption: string;
+  readonly ranking: readonly RankView[];
+  readonly excluded: readonly { symbol: string; reason: string }[];
+  readonly hasExcluded: boolean;
+  readonly computedAt: string;
 }
 
 /** One session of the window: its winner, or a gap when nothing is stored for it. */
@@ -81,8 +90,20 @@ export function changeView(changePercent: number): ChangeView {
   };
 }
 
-function emptyDetail(): DetailView {
-  return { status: 'idle', error: '', ranking: [], excluded: [], computedAt: '' };
+/** A ranking not (successfully) loaded yet: idle, loading, or failed with a message. */
+export function pendingDetail(status: Exclude<DetailStatus, 'ready'>, error = ''): DetailView {
+  return {
+    status,
+    loading: status === 'loading',
+    failed: status === 'error',
+    ready: false,
+    error,
+    caption: '',
+    ranking: [],
+    excluded: [],
+    hasExcluded: false,
+    computedAt: '',
+  };
 }
 
 const NO_CHANGE: ChangeView = { text: '', arrow: '', direction: 'flat', description: '' };
@@ -96,7 +117,7 @@ function dateParts(date: string) {
     longDate: formatLongDate(date),
     detailId: `ranking-${date}`,
     expanded: false,
-    detail: emptyDetail(),
+    detail: pendingDetail('idle'),
   };
 }
 
@@ -218,16 +239,21 @@ export function basisLabel(basis: MoversResponse['basis']): string {
 export function detailView(session: SessionResponse): DetailView {
   return {
     status: 'ready',
+    loading: false,
+    failed: false,
+    ready: true,
     error: '',
+    caption: `Whole watchlist, ${formatLongDate(session.date)}`,
     ranking: session.ranking.map((mover, index) => ({
       rank: mover.rank,
       symbol: mover.symbol,
       change: changeView(mover.changePercent),
       open: formatPrice(mover.open),
       close: formatPrice(mover.close),
-      isWinner: index === 0,
+      rowClass: index === 0 ? 'is-winner' : '',
     })),
     excluded: session.excluded.map((item) => ({ symbol: item.symbol, reason: item.reason })),
+    hasExcluded: session.excluded.length > 0,
     computedAt: formatInstant(session.computedAt),
   };
 }

@@ -5,6 +5,7 @@ import type { SessionRow, TallyEntry } from './board.ts';
 import {
   basisLabel,
   detailView,
+  pendingDetail,
   missingNote,
   sessionRows,
   sourceBanner,
@@ -194,6 +195,11 @@ export function dashboard() {
       void this.load();
     },
 
+    /** The days radio buttons' change handler: the window is the chosen input's value. */
+    chooseDays(event: Event) {
+      this.selectDays(Number((event.target as HTMLInputElement).value));
+    },
+
     selectDays(days: number) {
       if (!DAY_CHOICES.includes(days)) return;
       this.days = days;
@@ -201,6 +207,22 @@ export function dashboard() {
       url.searchParams.set('days', String(days));
       window.history.replaceState(window.history.state, '', url);
       void this.load();
+    },
+
+    /** The session a row's control belongs to: handlers take the event, so the markup passes no arguments. */
+    rowOf(event: Event): SessionRow | undefined {
+      const date = (event.currentTarget as HTMLElement | null)?.dataset.date;
+      return this.rows.find((row) => row.date === date);
+    },
+
+    toggleRow(event: Event) {
+      const row = this.rowOf(event);
+      if (row) this.toggle(row);
+    },
+
+    retryRow(event: Event) {
+      const row = this.rowOf(event);
+      if (row) void this.loadDetail(row);
     },
 
     toggle(row: SessionRow) {
@@ -211,16 +233,14 @@ export function dashboard() {
     },
 
     async loadDetail(row: SessionRow) {
-      row.detail.status = 'loading';
-      row.detail.error = '';
+      row.detail = pendingDetail('loading');
       try {
         const body = await getJson(`${await base()}/movers/${encodeURIComponent(row.date)}`);
         if (!isSessionResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         row.detail = detailView(body);
       } catch (error) {
-        row.detail.error = messageOf(error);
-        row.detail.status = 'error';
+        row.detail = pendingDetail('error', messageOf(error));
       }
     },
   });
