@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DataSource, SessionResult } from '../../core/index.ts';
 import { BASES } from '../../core/index.ts';
 import { CorruptWinnerItemError } from './dynamodb-errors.ts';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createContainer } from '../composition/container.ts';
 import { TOKENS } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The documented response shapes (massive-api.md). Unknown fields are accepted and dropped, because

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
@@ -7,9 +6,6 @@ import { lastSessions, latestCompletedSession } from '../../core/index.ts';
 import { apiGatewayEvent, schedulerEvent } from '../support/aws-events.ts';
 import { startDynaliteServer, uniqueTableName, type TestDynamoDbServer } from '../support/dynamo-servers.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
-
-type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-type SyncHandler = (event: unknown) => Promise<{ stored: string[]; alreadyPresent: number }>;
 
 let server: TestDynamoDbServer;
 
@@ -60,7 +56,7 @@ describe('API handler', () => {
         .on(previous as string)
         .build(),
     );
-    const { handler } = (await import('../../adapters/lambda/api-handler.ts')) as { handler: ApiHandler };
+    const { handler } = await import('../../adapters/lambda/api-handler.ts');
 
     const response = await handler(apiGatewayEvent('GET', '/movers?days=5'));
 
@@ -85,7 +81,7 @@ describe('sync handler', () => {
 
   it('stores the last K sessions from a Scheduler event, then finds nothing missing', async () => {
     await coldStart({ SYNC_SESSIONS: '4' });
-    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+    const { handler } = await import('../../adapters/lambda/sync-handler.ts');
 
     const first = await handler(schedulerEvent());
     const second = await handler(schedulerEvent());
@@ -97,7 +93,7 @@ describe('sync handler', () => {
 
   it('takes the number of sessions from the schedule input and rejects malformed input', async () => {
     await coldStart({});
-    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+    const { handler } = await import('../../adapters/lambda/sync-handler.ts');
 
     expect((await handler(schedulerEvent({ sessions: 2 }))).stored).toHaveLength(2);
     await expect(handler(schedulerEvent({ sessions: 'many' }))).rejects.toThrow(/Unexpected schedule input/);
@@ -109,7 +105,7 @@ describe('sync handler', () => {
       MASSIVE_BASE_URL: 'http://127.0.0.1:9',
       SYNC_SESSIONS: '1',
     });
-    const { handler } = (await import('../../adapters/lambda/sync-handler.ts')) as { handler: SyncHandler };
+    const { handler } = await import('../../adapters/lambda/sync-handler.ts');
 
     const failure = handler(schedulerEvent());
 

@@ -116,7 +116,7 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
     it('returns copies: changing a returned result does not change what is stored', async () => {
       const repository = await newRepository();
       await repository.save(aSessionResult().on('2026-11-20').build());
-      const read = (await repository.get('2026-11-20')) as { ranking: unknown[] };
+      const read = (await repository.get('2026-11-20')) as unknown as { ranking: unknown[] };
 
       read.ranking.length = 0;
 
