@@ -366,6 +366,8 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await page.getByRole('button', { name: 'Retry' }).click();
       await waitForBoard(page);
       await expect.poll(() => error.isVisible()).toBe(false);
+      // Focus lands on the table's heading rather than on the vanished button.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('winners-heading');
 
       await page.route('**/movers?days=*', (route) => route.abort('connectionrefused'), { times: 1 });
       await page.getByRole('radio', { name: '30 days' }).click();

@@ -191,8 +191,12 @@ export function dashboard() {
       }
     },
 
-    retry() {
-      void this.load();
+    /** Loads again; on success, focus moves to what replaced the Retry button, not back to the page top. */
+    async retry() {
+      await this.load();
+      const heading = this.isReady ? 'winners-heading' : this.isEmpty ? 'empty-heading' : 'error-heading';
+      await this.$nextTick();
+      document.getElementById(heading)?.focus();
     },
 
     /** The days radio buttons' change handler: the window is the chosen input's value. */
