@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { tradingSessions } from '../../core/index.ts';
 import { runCli, spawnCli, startServe } from '../support/cli-process.ts';
 import { startFakeMassiveServer, type FakeMassiveServer } from '../support/fake-massive-server.ts';
@@ -180,6 +182,37 @@ describe('serve', () => {
       expect(body.source).toBe('simulated');
     } finally {
       await serve.stop();
+    }
+  });
+});
+
+describe('db', () => {
+  it('serves the embedded store as a DynamoDB endpoint any client can query', async () => {
+    const env = environment();
+    await runCli(['backfill', '--from', '2025-03-03', '--to', '2025-03-07'], env);
+    const child = spawnCli(['db', '--port', '0'], env);
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          const match = /DynamoDB endpoint (http:\/\/\S+)/.exec(chunk.toString());
+          if (match) resolve(match[1] as string);
+        });
+        child.once('exit', (code) => reject(new Error(`db exited ${code}`)));
+      });
+      const client = createLocalDynamoDbClient(endpoint);
+      const stored = await client.send(
+        new QueryCommand({
+          TableName: 'stock-winners',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'WATCHLIST#default' } },
+          Select: 'COUNT',
+        }),
+      );
+      client.destroy();
+
+      expect(stored.Count).toBe(5);
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 });
