@@ -5,6 +5,9 @@ import { build } from 'esbuild';
 
 const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
 
+/** The files a build writes, relative to its output directory. */
+export const DASHBOARD_FILES = ['index.html', 'app.js', 'styles.css', 'config.json'] as const;
+
 async function bundle(entryPoint: string, options: { format?: 'iife' } = {}): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [join(WEB_DIR, entryPoint)],
