@@ -157,6 +157,12 @@ export function dashboard() {
       return renderChart(points, this.chartWidth);
     },
 
+    /** Alpine's CSP build has no x-html: the chart's SVG (built by renderChart, which escapes text) is set here. */
+    drawChart() {
+      const chart = this.$refs.chart;
+      if (chart) chart.innerHTML = this.chartSvg;
+    },
+
     watchChartWidth() {
       const chart = this.$refs.chart;
       if (!chart || typeof ResizeObserver === 'undefined') return;

@@ -1,4 +1,4 @@
-import Alpine from 'alpinejs';
+import Alpine from '@alpinejs/csp';
 import { dashboard } from './dashboard.ts';
 
 Alpine.data('dashboard', dashboard);
