@@ -67,6 +67,20 @@ function between(low: number, high: number, fraction: number): number {
   return low + (high - low) * fraction;
 }
 
+/**
+ * Rough price levels of the default watchlist, so the simulated board reads believably. They are
+ * orders of magnitude, not quotes; any other ticker gets a level drawn from its hash.
+ */
+const REFERENCE_LEVELS: Readonly<Record<string, number>> = {
+  AAPL: 230,
+  MSFT: 420,
+  GOOGL: 175,
+  AMZN: 200,
+  TSLA: 250,
+  NVDA: 140,
+  META: 600,
+};
+
 const profiles = new Map<string, SymbolProfile>();
 
 function profileOf(symbol: string, seed: number): SymbolProfile {
@@ -77,8 +91,8 @@ function profileOf(symbol: string, seed: number): SymbolProfile {
   const draw = (salt: number): number => uniform(key, -1, salt);
   const profile: SymbolProfile = {
     key,
-    // Log-uniform from $20 to $800.
-    basePrice: Math.exp(between(Math.log(20), Math.log(800), draw(1))),
+    // The reference level when there is one, otherwise log-uniform from $20 to $800.
+    basePrice: REFERENCE_LEVELS[symbol] ?? Math.exp(between(Math.log(20), Math.log(800), draw(1))),
     volatility: between(0.012, 0.03, draw(2)),
     yearlyTrend: between(-0.03, 0.08, draw(3)),
     slowAmplitude: between(0.1, 0.3, draw(4)),
