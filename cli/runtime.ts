@@ -5,7 +5,6 @@ import {
   createDynamoDbClient,
   type ContainerOverrides,
 } from '../adapters/composition/container.ts';
-import { TOKENS } from '../adapters/composition/tokens.ts';
 import {
   DEFAULT_TABLE_NAME,
   loadConfig,
@@ -95,5 +94,3 @@ export async function openRuntime(config: AppConfig, overrides: ContainerOverrid
     },
   };
 }
-
-export { TOKENS };

@@ -26,7 +26,7 @@ export interface LocalServerOptions {
 }
 
 /** True for the paths the API owns; everything else is the dashboard's static files. */
-export function isApiPath(pathname: string): boolean {
+function isApiPath(pathname: string): boolean {
   return pathname === '/health' || pathname === '/movers' || pathname.startsWith('/movers/');
 }
 

@@ -12,7 +12,7 @@ import type {
 import { addDays, easternDateOf, easternTime, MAX_LIST_DAYS, sessionCloseTime } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
-import { HttpError, toHttpError } from './http-errors.ts';
+import { HttpError, toHttpError, type HttpErrorBody } from './http-errors.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
 export type ApiRequest = Pick<
@@ -192,7 +192,7 @@ export class MoversApi {
         error: describe(error),
       });
     }
-    const body: { error: { code: string; message: string } } = {
+    const body: HttpErrorBody = {
       error: { code: httpError.code, message: httpError.message },
     };
     return {

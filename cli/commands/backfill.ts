@@ -35,8 +35,8 @@ export function registerBackfill(program: Command): void {
       const latest = latestCompletedSession(new Date(), config.publishDelayMinutes);
       if (from > latest)
         throw new UsageError(`--from ${from} is in the future: the latest completed session is ${latest}.`);
-      const to = options.to === undefined ? latest : parseSessionDate(options.to);
-      if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
+      // SyncWinners validates the rest of the range (--to a date, not after the latest session, not before --from).
+      const to = options.to ?? latest;
 
       const runtime = await openRuntime(config);
       const stop = { aborted: false };

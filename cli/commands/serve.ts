@@ -104,14 +104,19 @@ class PeriodicSync {
     }
     if (this.stopSignal.aborted) return;
     const delay = this.nextDelay(summary);
-    logger.info('next sync', { at: new Date(Date.now() + delay).toISOString() });
+    logger.info('next sync', { at: new Date(this.now() + delay).toISOString() });
     this.timer = setTimeout(() => void this.run(), delay);
+  }
+
+  /** The container's clock: the same time source as the sync it schedules. */
+  private now(): number {
+    return this.runtime.container.get(TOKENS.clock).now().getTime();
   }
 
   private nextDelay(summary: SyncSummary | undefined): number {
     if (!summary || summary.notYetAvailable.length > 0 || summary.failed.length > 0)
       return RETRY_NOT_YET_AVAILABLE_MS;
-    const now = Date.now();
+    const now = this.now();
     const latest = latestCompletedSession(new Date(now), this.runtime.config.publishDelayMinutes);
     const nextClose = sessionCloseTime(nextSession(latest)).getTime();
     return Math.max(
