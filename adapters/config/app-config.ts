@@ -37,13 +37,14 @@ function commaList() {
   );
 }
 
-function optionalText() {
-  return z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+/** An optional setting: an empty value (`--table ""`) counts as unset. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
 /**
  * Every setting, its environment variable, and what it accepts. The README's configuration table
- * is this list; `describeConfiguration()` prints it.
+ * is this list.
  */
 export const CONFIG_VARIABLES = {
   watchlist: { env: 'WATCHLIST', help: `comma-separated tickers (default ${DEFAULT_WATCHLIST.join(',')})` },
@@ -96,16 +97,13 @@ const schema = z.object({
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
   syncSessions: integer(1, 365),
   publishDelayMinutes: integer(0, 1440),
-  massiveApiKey: optionalText(),
-  massiveApiKeyParameter: optionalText(),
+  massiveApiKey: optional(z.string()),
+  massiveApiKeyParameter: optional(z.string()),
   massiveBaseUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
   rateLimitPerMinute: integer(0, 100_000),
   dataDir: z.string().min(1),
-  tableName: optionalText(),
-  dynamodbEndpoint: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
-  ),
+  tableName: optional(z.string()),
+  dynamodbEndpoint: optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })),
   region: z.string().min(1),
   corsOrigin: z.string().min(1),
   readCacheSeconds: integer(0, 3600),
