@@ -71,12 +71,16 @@ export interface SyncSummary {
  * then one conditional write per session. Nothing missing means no provider call at all.
  */
 export class SyncWinners {
+  private readonly watched: ReadonlySet<string>;
+
   constructor(
     private readonly provider: StockQuoteProvider,
     private readonly repository: WinnerRepository,
     private readonly clock: Clock,
     private readonly settings: SyncSettings,
-  ) {}
+  ) {
+    this.watched = new Set(settings.symbols);
+  }
 
   async execute(request: SyncRequest): Promise<SyncSummary> {
     const sessions = this.sessionsOf(request.window);
@@ -160,8 +164,7 @@ export class SyncWinners {
       summary.failed.push({ session, error: problem.error });
       return 'failed';
     }
-    const watched = new Set(this.settings.symbols);
-    const bars = (barsBySession.get(session) ?? []).filter((bar) => watched.has(bar.symbol));
+    const bars = (barsBySession.get(session) ?? []).filter((bar) => this.watched.has(bar.symbol));
     if (bars.length === 0) {
       return summary.record(session, this.isStillPublishing(session) ? 'not-yet-available' : 'no-data');
     }
