@@ -1,7 +1,7 @@
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock, SaveOutcome, SessionResult, WinnerRepository } from '../../core/index.ts';
+import type { Clock, SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { toDynamoDbError } from './dynamodb-errors.ts';
@@ -88,6 +88,16 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
+  // Interim: one conditional write each, so the per-session guarantee holds; batching comes with the store work.
+  async saveMany(
+    results: readonly SessionResult[],
+    options: { overwrite?: boolean } = {},
+  ): Promise<SaveOutcome[]> {
+    const outcomes: SaveOutcome[] = [];
+    for (const result of results) outcomes.push(await this.save(result, options));
+    return outcomes;
+  }
+
   async get(date: string): Promise<SessionResult | undefined> {
     try {
       const response = await this.documents.send(
@@ -116,6 +126,17 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
       Limit: limit,
     });
     return items.map((item) => fromWinnerItem(item, this.tableName));
+  }
+
+  // Interim: reads the full items; a compact winner-only read comes with the store work.
+  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+    const rows = (await this.latest(limit, onOrBefore)).map(({ date, winner, basis, source }) => ({
+      date,
+      winner,
+      basis,
+      source,
+    }));
+    return { rows, unreadable: [] };
   }
 
   async range(from: string, to: string): Promise<SessionResult[]> {

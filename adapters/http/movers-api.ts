@@ -163,7 +163,7 @@ export class MoversApi {
 
   private async health(): Promise<unknown> {
     try {
-      await this.deps.repository.latest(1);
+      await this.deps.repository.latestWinners(1);
     } catch (error) {
       this.deps.logger.error('health check: storage unavailable', { error: describe(error) });
       throw new HttpError(503, 'STORAGE_UNAVAILABLE', 'The winners store cannot be read right now.');

@@ -1,4 +1,4 @@
-import type { Clock, SaveOutcome, SessionResult, WinnerRepository } from '../../core/index.ts';
+import type { Clock, SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../../core/index.ts';
 
 /**
  * A read-through cache in front of another WinnerRepository. Results only change when a sync writes,
@@ -22,12 +22,29 @@ export class CachingWinnerRepository implements WinnerRepository {
     }
   }
 
+  async saveMany(
+    results: readonly SessionResult[],
+    options?: { overwrite?: boolean },
+  ): Promise<SaveOutcome[]> {
+    try {
+      return await this.inner.saveMany(results, options);
+    } finally {
+      this.entries.clear();
+    }
+  }
+
   get(date: string): Promise<SessionResult | undefined> {
     return this.cached(`get:${date}`, () => this.inner.get(date));
   }
 
   latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
     return this.cached(`latest:${limit}:${onOrBefore ?? ''}`, () => this.inner.latest(limit, onOrBefore));
+  }
+
+  latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+    return this.cached(`latestWinners:${limit}:${onOrBefore ?? ''}`, () =>
+      this.inner.latestWinners(limit, onOrBefore),
+    );
   }
 
   range(from: string, to: string): Promise<SessionResult[]> {

@@ -1,4 +1,4 @@
-import type { SaveOutcome, SessionResult, WinnerRepository } from '../../core/index.ts';
+import type { SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../../core/index.ts';
 
 /** A WinnerRepository in a Map: for tests and for runs that need no persistence. */
 export class InMemoryWinnerRepository implements WinnerRepository {
@@ -8,6 +8,15 @@ export class InMemoryWinnerRepository implements WinnerRepository {
     if (this.results.has(result.date) && !options.overwrite) return 'already-present';
     this.results.set(result.date, structuredClone(result));
     return 'stored';
+  }
+
+  async saveMany(
+    results: readonly SessionResult[],
+    options: { overwrite?: boolean } = {},
+  ): Promise<SaveOutcome[]> {
+    const outcomes: SaveOutcome[] = [];
+    for (const result of results) outcomes.push(await this.save(result, options));
+    return outcomes;
   }
 
   async get(date: string): Promise<SessionResult | undefined> {
@@ -21,6 +30,16 @@ export class InMemoryWinnerRepository implements WinnerRepository {
       .reverse()
       .slice(0, limit)
       .map((date) => structuredClone(this.results.get(date) as SessionResult));
+  }
+
+  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+    const rows = (await this.latest(limit, onOrBefore)).map(({ date, winner, basis, source }) => ({
+      date,
+      winner,
+      basis,
+      source,
+    }));
+    return { rows, unreadable: [] };
   }
 
   async range(from: string, to: string): Promise<SessionResult[]> {

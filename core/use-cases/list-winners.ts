@@ -1,8 +1,7 @@
 import { lastSessions, latestCompletedSession } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
-import type { SessionResult } from '../movers.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { WinnerRepository } from '../ports/winner-repository.ts';
+import type { UnreadableSession, WinnerRepository, WinnerRow } from '../ports/winner-repository.ts';
 import { assertNotAfterLatest } from './session-window.ts';
 
 export const MAX_LIST_DAYS = 365;
@@ -18,10 +17,12 @@ export interface WinnersList {
   readonly asOf: string;
   /** Every session of the window, newest first. */
   readonly sessions: readonly string[];
-  /** Stored results of the window, newest first. */
-  readonly results: readonly SessionResult[];
-  /** Sessions of the window with no stored result, newest first. */
+  /** Stored winners of the window, newest first. */
+  readonly results: readonly WinnerRow[];
+  /** Sessions of the window with no readable stored result, newest first (unreadable ones included). */
   readonly missing: readonly string[];
+  /** Stored sessions of the window that could not be read, and why. */
+  readonly unreadable: readonly UnreadableSession[];
 }
 
 /** The last N sessions as of the clock (or `asOf`): what is stored, and what is not. One repository read. */
@@ -45,14 +46,16 @@ export class ListWinners {
     );
     const newest = sessions[0] as string;
     const oldest = sessions[sessions.length - 1] as string;
-    const stored = await this.repository.latest(days, newest);
-    const results = stored.filter((result) => result.date >= oldest);
+    const stored = await this.repository.latestWinners(days, newest);
+    const results = stored.rows.filter((row) => row.date >= oldest);
+    const unreadable = stored.unreadable.filter((entry) => entry.date >= oldest);
     const storedDates = new Set(results.map((result) => result.date));
     return {
       asOf: newest,
       sessions,
       results,
       missing: sessions.filter((session) => !storedDates.has(session)),
+      unreadable,
     };
   }
 }

@@ -22,8 +22,10 @@ function countingStore(): { store: WinnerRepository; reads: () => number } {
   let reads = 0;
   const store: WinnerRepository = {
     save: (result, options) => inner.save(result, options),
+    saveMany: (results, options) => inner.saveMany(results, options),
     get: (date) => (reads++, inner.get(date)),
     latest: (limit, onOrBefore) => (reads++, inner.latest(limit, onOrBefore)),
+    latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
     range: (from, to) => (reads++, inner.range(from, to)),
     storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
   };
@@ -64,6 +66,8 @@ describe('CachingWinnerRepository', () => {
     const flaky: WinnerRepository = {
       ...inner,
       save: (result, options) => inner.save(result, options),
+      saveMany: (results, options) => inner.saveMany(results, options),
+      latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
       get: (date) => inner.get(date),
       range: (from, to) => inner.range(from, to),
       storedSessions: (from, to) => inner.storedSessions(from, to),

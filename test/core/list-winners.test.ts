@@ -35,13 +35,16 @@ describe('ListWinners', () => {
     expect(list.missing).toEqual(['2025-07-07', '2025-07-02']);
   });
 
-  it('returns each stored result whole, ranking included', async () => {
+  it('returns each stored winner without the ranking', async () => {
     const repository = await repositoryHolding(['2025-07-08']);
 
     const list = await newList(repository).execute({ days: 1 });
 
-    expect(list.results).toEqual([await repository.get('2025-07-08')]);
-    expect(list.results[0]?.ranking).toHaveLength(3);
+    const stored = (await repository.get('2025-07-08'))!;
+    expect(list.results).toEqual([
+      { date: stored.date, winner: stored.winner, basis: stored.basis, source: stored.source },
+    ]);
+    expect(list.results[0]).not.toHaveProperty('ranking');
   });
 
   it('counts trading sessions, not calendar days, across a holiday weekend', async () => {
