@@ -12,21 +12,20 @@
  */
 import type { AttributeValue, BatchGetItemCommandOutput, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { BatchGetItemCommand, CreateTableCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RankedMover, SessionResult } from '../core/index.ts';
-import { addDays, lastSessions, rankMovers } from '../core/index.ts';
+import type { SessionResult } from '../core/index.ts';
+import { addDays, lastSessions } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
 import type { ConsumedCapacityReport } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient, startEmbeddedDynamoDb } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
-import { simulatedDailyBar } from '../adapters/simulated/simulated-market.ts';
+import { batchWriteAll } from './support/dynamodb-batch-write.ts';
+import { simulatedSessionResult } from './support/simulated-session.ts';
 
 const WIDTHS = [7, 50, 500];
 const HISTORY_SIZES = [252, 365, 6_300];
@@ -49,7 +48,6 @@ const newestFirst = lastSessions(HISTORY_SIZES.at(-1) ?? 0, AS_OF);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-read-cost-'));
 const store = await startEmbeddedDynamoDb({ dataDir });
 const client = createLocalDynamoDbClient(store.endpoint);
-const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
 try {
   await ensureWinnersTable(client, WINNERS_TABLE_NAME);
@@ -183,20 +181,6 @@ function watchlistOf(width: number): string[] {
   return symbols.slice(0, width);
 }
 
-/** One session ranked from the simulated market: realistic prices, and the app's own item shape. */
-function sessionResult(date: string, symbols: readonly string[]): SessionResult {
-  const { winner, ranking, excluded } = rankMovers(symbols.map((symbol) => simulatedDailyBar(symbol, date)));
-  return {
-    date,
-    winner: winner as RankedMover,
-    ranking,
-    excluded,
-    basis: 'open-to-close',
-    source: 'simulated',
-    computedAt: `${date}T21:30:00.000Z`,
-  };
-}
-
 async function storeSessions(
   dates: string[],
   symbols: readonly string[],
@@ -206,7 +190,9 @@ async function storeSessions(
 ): Promise<void> {
   const newest365 = new Set(newestFirst.slice(0, 365));
   for (let start = 0; start < dates.length; start += WRITE_CHUNK) {
-    const chunk = dates.slice(start, start + WRITE_CHUNK).map((date) => sessionResult(date, symbols));
+    const chunk = dates
+      .slice(start, start + WRITE_CHUNK)
+      .map((date) => simulatedSessionResult(date, symbols));
     const outcomes = await repository.saveMany(chunk);
     if (outcomes.some((outcome) => outcome !== 'stored')) throw new Error('a session was not stored');
     const keyed =
@@ -228,18 +214,11 @@ async function createDateKeyedTable(tableName: string): Promise<void> {
 
 /** The same attributes as the winners table's items, keyed by date alone. */
 async function writeDateKeyed(tableName: string, results: SessionResult[]): Promise<void> {
-  for (let start = 0; start < results.length; start += 25) {
-    let requests: unknown[] | undefined = results.slice(start, start + 25).map((result) => {
-      const { pk: _pk, sk: _sk, ...attributes } = toWinnerItem(result, 'default', new Date());
-      return { PutRequest: { Item: { date: result.date, ...attributes } } };
-    });
-    while (requests?.length) {
-      const response: BatchWriteCommandOutput = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
-      );
-      requests = response.UnprocessedItems?.[tableName];
-    }
-  }
+  const items = results.map((result) => {
+    const { pk: _pk, sk: _sk, ...attributes } = toWinnerItem(result, 'default', new Date());
+    return { date: result.date, ...attributes };
+  });
+  await batchWriteAll(client, tableName, items);
 }
 
 interface Read {
