@@ -18,7 +18,7 @@ import type {
 } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
-import { DynamoDbRequestError, toDynamoDbError } from './dynamodb-errors.ts';
+import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
 import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
@@ -264,7 +264,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
         pending = pending.filter((index, position) => {
           const code = reasons[position] ?? 'None';
           if (code === 'ConditionalCheckFailed') outcomes[index] = 'already-present';
-          else if (code !== 'None' && code !== 'TransactionConflict') throw toDynamoDbError(error, this.tableName);
+          else if (code !== 'None' && code !== 'TransactionConflict')
+            throw toDynamoDbError(error, this.tableName);
           return code !== 'ConditionalCheckFailed';
         });
         if (reasons.includes('TransactionConflict')) await pause(20 * 2 ** round * Math.random());
@@ -298,7 +299,12 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
       return this.query(operation, {
         ...input,
         ProjectionExpression: '#sk, #winner, #basis, #source',
-        ExpressionAttributeNames: { '#sk': 'sk', '#winner': 'winner', '#basis': 'basis', '#source': 'source' },
+        ExpressionAttributeNames: {
+          '#sk': 'sk',
+          '#winner': 'winner',
+          '#basis': 'basis',
+          '#source': 'source',
+        },
       });
     }
   }
@@ -384,10 +390,6 @@ function cancellationReasons(error: unknown): string[] | undefined {
 function indexUnavailable(error: unknown): boolean {
   const cause = error instanceof DynamoDbRequestError ? error.cause : undefined;
   return isNamed(cause, 'ValidationException') && (cause as Error).message.includes(WINNER_ROWS_INDEX);
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 function pause(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CreateTableCommandInput, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
+import { isNamed, toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
 
 /**
  * The one definition of the winners table, shared by the CDK stack and the local stores. One partition
@@ -112,8 +112,4 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     delayMs = Math.min(delayMs * 2, 2_000);
   }
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }

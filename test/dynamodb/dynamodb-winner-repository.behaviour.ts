@@ -186,7 +186,9 @@ export function testDynamoDbWinnerRepository(
       const fixture = await openFixture();
       const repository = fixture.repository({ measureCapacity: true });
       await repository.saveMany(
-        weekdays('2026-10-01', 30).map((date) => aSessionResult().on(date).withMoves(DEFAULT_WATCHLIST_MOVES).build()),
+        weekdays('2026-10-01', 30).map((date) =>
+          aSessionResult().on(date).withMoves(DEFAULT_WATCHLIST_MOVES).build(),
+        ),
       );
       fixture.capacity.length = 0;
       fixture.operations.length = 0;
@@ -325,7 +327,9 @@ export function testDynamoDbWinnerRepository(
     it('skips a corrupt item in lists, reporting why, and reports it as a typed error when read alone', async () => {
       const fixture = await openFixture();
       const repository = fixture.repository();
-      await repository.saveMany(['2026-11-19', '2026-11-23'].map((date) => aSessionResult().on(date).build()));
+      await repository.saveMany(
+        ['2026-11-19', '2026-11-23'].map((date) => aSessionResult().on(date).build()),
+      );
       await documents(fixture).send(
         new PutCommand({
           TableName: fixture.tableName,
@@ -347,7 +351,8 @@ export function testDynamoDbWinnerRepository(
       const { rows, unreadable } = await repository.latestWinners(7);
       expect(rows.map((row) => row.date)).toEqual(['2026-11-23', '2026-11-19']);
       expect(unreadable).toEqual([{ date: '2026-11-20', reason: expect.stringContaining('winner') }]);
-      for (const attribute of ['winner', 'basis', 'source']) expect(unreadable[0]?.reason).toContain(attribute);
+      for (const attribute of ['winner', 'basis', 'source'])
+        expect(unreadable[0]?.reason).toContain(attribute);
       expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([
         '2026-11-19',
         '2026-11-20',
