@@ -65,6 +65,8 @@ export interface FakeMassiveSettings {
   rateLimitPerMinute?: number;
   /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
   rangePageSize?: number | undefined;
+  /** Added before every API answer (faults included), like a network round trip; default 0. */
+  latencyMs?: number;
 }
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
@@ -211,11 +213,13 @@ export async function startFakeMassiveServer(
     historyStart: string | undefined;
     rateLimitPerMinute: number;
     rangePageSize: number | undefined;
+    latencyMs: number;
   } = {
     unpublishedFrom: options.unpublishedFrom,
     historyStart: options.historyStart,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     rangePageSize: options.rangePageSize,
+    latencyMs: options.latencyMs ?? 0,
   };
   let faults: ActiveFault[] = [];
   let acceptedStarts: number[] = [];
@@ -499,6 +503,7 @@ export async function startFakeMassiveServer(
         ...('rangePageSize' in body
           ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
           : {}),
+        ...('latencyMs' in body ? { latencyMs: Number(body.latencyMs) } : {}),
       });
       return send(response, json(200, {}), false);
     }
@@ -532,27 +537,32 @@ export async function startFakeMassiveServer(
     else counts.openClose += 1;
 
     const refusal = authorize(request, url.searchParams) ?? rateLimit();
-    if (refusal) return finish(refusal);
+    if (refusal) return later(settings.latencyMs, () => finish(refusal));
     const from = route.from === undefined ? undefined : rangeBoundDate(route.from);
     const to = route.to === undefined ? undefined : rangeBoundDate(route.to);
     const fault = faultFor(route, from, to);
     const faulted = fault ? faultReply(fault) : undefined;
     if (faulted === 'reset') {
-      requests.push({ endpoint: route.endpoint, path, status: 0 });
-      request.socket.destroy();
-      return;
+      return later(settings.latencyMs, () => {
+        requests.push({ endpoint: route.endpoint, path, status: 0 });
+        request.socket.destroy();
+      });
     }
-    if (faulted) return finish(faulted);
-    const reply = answer(route, url.searchParams, from, to);
-    if (fault?.kind === 'slow') {
-      const timer = setTimeout(() => {
-        pendingTimers.delete(timer);
-        if (!response.destroyed) finish(reply);
-      }, fault.delayMs);
-      pendingTimers.add(timer);
-      return;
-    }
-    finish(reply);
+    const reply = faulted ?? answer(route, url.searchParams, from, to);
+    const delayMs = settings.latencyMs + (fault?.kind === 'slow' ? fault.delayMs : 0);
+    later(delayMs, () => {
+      if (!response.destroyed) finish(reply);
+    });
+  }
+
+  /** Runs `action` now, or after `delayMs` on a timer that close() cancels. */
+  function later(delayMs: number, action: () => void): void {
+    if (delayMs <= 0) return action();
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      action();
+    }, delayMs);
+    pendingTimers.add(timer);
   }
 
   function callSnapshot(): FakeMassiveCalls {
@@ -586,9 +596,10 @@ export async function startFakeMassiveServer(
     },
     configure(update) {
       // An absent key keeps its setting; an explicit undefined clears the optional ones.
-      const { rateLimitPerMinute, ...rest } = update;
+      const { rateLimitPerMinute, latencyMs, ...rest } = update;
       Object.assign(settings, rest);
       if (rateLimitPerMinute !== undefined) settings.rateLimitPerMinute = rateLimitPerMinute;
+      if (latencyMs !== undefined) settings.latencyMs = latencyMs;
       acceptedStarts = [];
     },
     resetStats() {
@@ -617,6 +628,7 @@ async function runStandalone(): Promise<void> {
       'extra-tickers': { type: 'string' },
       'unpublished-from': { type: 'string' },
       'history-start': { type: 'string' },
+      'latency-ms': { type: 'string' },
     },
   });
   const numberOf = (value: string | undefined): number | undefined =>
@@ -630,6 +642,7 @@ async function runStandalone(): Promise<void> {
     extraTickers: numberOf(values['extra-tickers']),
     unpublishedFrom: values['unpublished-from'],
     historyStart: values['history-start'],
+    latencyMs: numberOf(values['latency-ms']),
   });
   process.stdout.write(
     `${JSON.stringify({ baseUrl: server.baseUrl, apiKey: server.apiKey, controlUrl: `${server.baseUrl}/__control` })}\n`,
