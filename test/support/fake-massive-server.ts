@@ -101,6 +101,8 @@ export interface FakeMassiveServer {
   readonly calls: FakeMassiveCalls;
   /** Response body bytes sent on API routes (what a client receives, before any compression). */
   readonly bytesSent: number;
+  /** Most API requests open at once since the last reset: shows a client's concurrency. */
+  readonly peakInFlight: number;
   readonly requests: readonly FakeMassiveRequest[];
   setFault(fault: FakeFaultSpec): void;
   clearFaults(): void;
@@ -227,6 +229,8 @@ export async function startFakeMassiveServer(
   let requestCounter = 0;
   let counts = { range: 0, grouped: 0, openClose: 0 };
   let bytesSent = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   let requests: FakeMassiveRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
 
@@ -480,7 +484,7 @@ export async function startFakeMassiveServer(
   ): Promise<void> {
     const route = `${request.method} ${pathname}`;
     if (route === 'GET /__control/stats') {
-      return send(response, json(200, { calls: callSnapshot(), bytesSent, requests }), false);
+      return send(response, json(200, { calls: callSnapshot(), bytesSent, peakInFlight, requests }), false);
     }
     if (route === 'POST /__control/faults') {
       api.setFault((await readBody(request)) as FakeFaultSpec);
@@ -524,6 +528,11 @@ export async function startFakeMassiveServer(
     }
     const route = routeOf(url.pathname);
     const path = `${url.pathname}${url.search}`;
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    response.once('close', () => {
+      inFlight -= 1;
+    });
     const finish = (reply: Reply): void => {
       requests.push({ endpoint: route?.endpoint ?? 'unknown', path, status: reply.status });
       send(response, reply, true);
@@ -585,6 +594,9 @@ export async function startFakeMassiveServer(
     get bytesSent() {
       return bytesSent;
     },
+    get peakInFlight() {
+      return peakInFlight;
+    },
     get requests() {
       return [...requests];
     },
@@ -605,6 +617,7 @@ export async function startFakeMassiveServer(
     resetStats() {
       counts = { range: 0, grouped: 0, openClose: 0 };
       bytesSent = 0;
+      peakInFlight = inFlight;
       requests = [];
     },
     async close() {
