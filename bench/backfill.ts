@@ -144,7 +144,9 @@ async function main(): Promise<void> {
 
     const openCloseTime = fakeTime();
     const openClose = await measure(server, () => openCloseBackfill(server, openCloseTime, sessions));
-    const stored = await repository.range(FROM, TO);
+    const stored = await Promise.all(
+      (await repository.storedSessions(FROM, TO)).map(async (date) => (await repository.get(date))!),
+    );
     const winnersAgree =
       stored.length === sessions.length &&
       stored.every((result) => openClose.result.get(result.date) === result.winner.symbol);
