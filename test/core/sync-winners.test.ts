@@ -223,7 +223,7 @@ describe('SyncWinners: close-to-close', () => {
       ]);
 
   it('asks for the previous sessions and ranks against their closes from the same batch', async () => {
-    const fake = provider();
+    const fake = provider().pricedPerTicker();
     const { sync, repository } = newSync({
       provider: fake,
       repository: await repositoryHolding(['2025-07-03']),
@@ -400,9 +400,10 @@ describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
     expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-02']);
   });
 
-  it('stops after the current write once aborted, and lists what it skipped', async () => {
+  it("stops after the current chunk's write once aborted, and lists what it skipped", async () => {
     const signal = { aborted: false };
-    const { sync, repository } = newSync();
+    // Two sessions of three tickers per chunk.
+    const { sync, repository, provider } = newSync({ settings: { barsPerChunk: 6 } });
 
     const summary = await sync.execute({
       window: { sessions: 5 },
@@ -412,9 +413,10 @@ describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
       },
     });
 
-    expect(summary.stored).toEqual(['2025-07-01']);
-    expect(summary.skipped).toEqual(LAST_FIVE.slice(1));
-    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-01']);
+    expect(provider.fetches.map((request) => request.sessions)).toEqual([LAST_FIVE.slice(0, 2)]);
+    expect(summary.stored).toEqual(LAST_FIVE.slice(0, 2));
+    expect(summary.skipped).toEqual(LAST_FIVE.slice(2));
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(LAST_FIVE.slice(0, 2));
   });
 
   it('makes no provider call when stopped before it starts', async () => {
