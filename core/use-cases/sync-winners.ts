@@ -40,6 +40,13 @@ export interface SyncSettings {
 export const BARS_PER_CHUNK = 250_000;
 
 /**
+ * Sessions per saveMany. A chunk's results are written in slices of this size so that a stop request
+ * and the progress report land at least this often (a 7-ticker backfill is one chunk of thousands of
+ * sessions); the slice is still large enough for the store to batch it (100 per transaction).
+ */
+export const SESSIONS_PER_WRITE = 200;
+
+/**
  * How far a session's open may gap from a stored previous close before that close is distrusted. A
  * stored close was split-adjusted when it was fetched; a split since then shows as a gap (2:1 is 50%,
  * 3:2 is 33%, 5:4 is 20%), and so does a bad stored value. 10% lets only stock splits and dividends
@@ -65,7 +72,7 @@ export interface SyncRequest {
   readonly force?: boolean;
   /** Plan only: report the sessions that would be fetched and the provider's call plan. */
   readonly dryRun?: boolean;
-  /** Checked between chunks: once aborted, the run stops after the current chunk's write and loses nothing. */
+  /** Checked before each fetch and each write: once aborted, the run stops after the current write and loses nothing. */
   readonly signal?: { readonly aborted: boolean };
   readonly onProgress?: (progress: SyncProgress) => void;
 }
@@ -102,11 +109,11 @@ interface Chunk {
 
 type Undelivered = Pick<UndeliveredSession, 'kind' | 'error'>;
 
-/** What a session of a chunk came to before the write: a result to save, or a final outcome. */
-type Settled =
-  | { readonly result: SessionResult }
-  | { readonly outcome: 'no-data' | 'not-yet-available' }
-  | { readonly error: Error };
+/** How a session ended: an outcome, or the error that failed it. */
+type Outcome = { readonly outcome: Exclude<SessionOutcome, 'failed'> } | { readonly error: Error };
+
+/** What a session of a chunk came to before the write: a result to save, or already its outcome. */
+type Settled = { readonly result: SessionResult } | Outcome;
 
 /**
  * Fills the sessions of a window that the repository lacks, chunk by chunk: one provider request for a
@@ -151,10 +158,7 @@ export class SyncWinners {
 
     let done = 0;
     for (const chunk of chunks) {
-      if (request.signal?.aborted) {
-        summary.skipped.push(...missing.slice(done));
-        break;
-      }
+      if (request.signal?.aborted) break;
       let settled: Settled[];
       try {
         settled = await this.settleChunk(chunk);
@@ -162,22 +166,34 @@ export class SyncWinners {
         // The provider delivers nothing at all (a missing or rejected key): later chunks would fail alike.
         const cause = toError(error);
         summary.failed.push(...missing.slice(done).map((session) => ({ session, error: cause })));
-        break;
+        return summary.build();
       }
-      const results = settled.flatMap((entry) => ('result' in entry ? [entry.result] : []));
-      const saved = await this.repository.saveMany(results, { overwrite: force });
-      let next = 0;
-      for (const [index, session] of chunk.request.sessions.entries()) {
-        const entry = settled[index] as Settled;
-        const outcome =
-          'error' in entry
-            ? summary.fail(session, entry.error)
-            : summary.record(session, 'outcome' in entry ? entry.outcome : (saved[next++] as SaveOutcome));
-        done += 1;
-        request.onProgress?.({ session, outcome, done, total: missing.length });
+      const sessionsOfChunk = chunk.request.sessions;
+      for (let start = 0; start < sessionsOfChunk.length; start += SESSIONS_PER_WRITE) {
+        if (request.signal?.aborted) break;
+        const end = start + SESSIONS_PER_WRITE;
+        const outcomes = await this.write(settled.slice(start, end), request.force ?? false);
+        for (const [index, session] of sessionsOfChunk.slice(start, end).entries()) {
+          const outcome = outcomes[index] as Outcome;
+          const reported =
+            'error' in outcome
+              ? summary.fail(session, outcome.error)
+              : summary.record(session, outcome.outcome);
+          done += 1;
+          request.onProgress?.({ session, outcome: reported, done, total: missing.length });
+        }
       }
     }
+    summary.skipped.push(...missing.slice(done));
     return summary.build();
+  }
+
+  /** Saves the results among `settled` in one batch; the outcomes are in the order of `settled`. */
+  private async write(settled: readonly Settled[], overwrite: boolean): Promise<Outcome[]> {
+    const results = settled.flatMap((entry) => ('result' in entry ? [entry.result] : []));
+    const saved = await this.repository.saveMany(results, { overwrite });
+    let next = 0;
+    return settled.map((entry) => ('result' in entry ? { outcome: saved[next++] as SaveOutcome } : entry));
   }
 
   private sessionsOf(window: SyncWindow): string[] {

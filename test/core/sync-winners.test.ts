@@ -6,6 +6,7 @@ import {
   BARS_PER_CHUNK,
   InvalidRangeError,
   InvalidSessionDateError,
+  SESSIONS_PER_WRITE,
   SyncWinners,
   tradingSessions,
 } from '../../core/index.ts';
@@ -465,6 +466,31 @@ describe('SyncWinners: chunks', () => {
     expect(progress.map((event) => event.done)).toEqual(sessions.map((_, index) => index + 1));
     expect(progress.every((event) => event.total === 60 && event.outcome === 'stored')).toBe(true);
     expect(await repository.storedSessions('2025-01-02', '2025-03-31')).toEqual(sessions);
+  });
+
+  it('writes a large chunk in slices, and a stop request lands between them', async () => {
+    const sessions = tradingSessions('2024-01-02', '2025-06-30');
+    const provider = new FakeStockQuoteProvider().withSessions(sessions, OLD_EXAMPLE);
+    const log: string[] = [];
+    const repository = recording(provider, log);
+    const signal = { aborted: false };
+    const { sync } = newSync({ provider, repository });
+
+    const summary = await sync.execute({
+      window: { from: '2024-01-02', to: '2025-06-30' },
+      signal,
+      onProgress: () => {
+        signal.aborted = true;
+      },
+    });
+
+    expect(sessions.length).toBeGreaterThan(SESSIONS_PER_WRITE);
+    expect(log).toEqual([`fetch ${sessions.length} sessions, ${sessions.length * 3} bars`, 'saveMany 200']);
+    expect(summary.stored).toEqual(sessions.slice(0, SESSIONS_PER_WRITE));
+    expect(summary.skipped).toEqual(sessions.slice(SESSIONS_PER_WRITE));
+    expect(await repository.storedSessions('2024-01-02', '2025-06-30')).toEqual(
+      sessions.slice(0, SESSIONS_PER_WRITE),
+    );
   });
 
   it('chunks only the missing sessions, and the last chunk holds the remainder', async () => {
