@@ -42,9 +42,9 @@ export const BARS_PER_CHUNK = 250_000;
 /**
  * Sessions per saveMany. A chunk's results are written in slices of this size so that a stop request
  * and the progress report land at least this often (a 7-ticker backfill is one chunk of thousands of
- * sessions); the slice is still large enough for the store to batch it (100 per transaction).
+ * sessions); the slice is one full batch for the store (DynamoDB takes 100 writes per transaction).
  */
-export const SESSIONS_PER_WRITE = 200;
+export const SESSIONS_PER_WRITE = 100;
 
 /**
  * How far a session's open may gap from a stored previous close before that close is distrusted. A

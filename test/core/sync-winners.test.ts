@@ -485,7 +485,10 @@ describe('SyncWinners: chunks', () => {
     });
 
     expect(sessions.length).toBeGreaterThan(SESSIONS_PER_WRITE);
-    expect(log).toEqual([`fetch ${sessions.length} sessions, ${sessions.length * 3} bars`, 'saveMany 200']);
+    expect(log).toEqual([
+      `fetch ${sessions.length} sessions, ${sessions.length * 3} bars`,
+      `saveMany ${SESSIONS_PER_WRITE}`,
+    ]);
     expect(summary.stored).toEqual(sessions.slice(0, SESSIONS_PER_WRITE));
     expect(summary.skipped).toEqual(sessions.slice(SESSIONS_PER_WRITE));
     expect(await repository.storedSessions('2024-01-02', '2025-06-30')).toEqual(
