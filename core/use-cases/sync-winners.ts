@@ -249,7 +249,11 @@ export class SyncWinners {
     const undelivered = new Map<string, Undelivered>(
       batch.undelivered.map((entry) => [entry.session, entry]),
     );
-    const closes = closesBySession(barsBySession);
+    // Open-to-close ranks each bar alone: no previous closes to index.
+    const closes =
+      this.settings.basis === 'close-to-close'
+        ? closesBySession(barsBySession)
+        : new Map<string, Map<string, number>>();
     if (chunk.storedPrevious.length > 0) {
       await this.addStoredCloses(chunk, barsBySession, closes, undelivered);
     }
