@@ -326,11 +326,10 @@ export class SyncWinners {
     if (bars.length === 0) {
       return { outcome: this.isStillPublishing(session) ? 'not-yet-available' : 'no-data' };
     }
-    const { winner, ranking, excluded } = rankMovers(
-      bars,
-      this.settings.basis,
-      closes.get(previousSession(session)),
-    );
+    // Only close-to-close asks for the previous session: the calendar's first session has none.
+    const previousCloses =
+      this.settings.basis === 'close-to-close' ? closes.get(previousSession(session)) : undefined;
+    const { winner, ranking, excluded } = rankMovers(bars, this.settings.basis, previousCloses);
     if (!winner) return { outcome: 'no-data' };
     const traded = new Set(bars.map((bar) => bar.symbol));
     const absent: ExcludedSymbol[] = this.settings.symbols

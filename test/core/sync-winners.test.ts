@@ -126,6 +126,15 @@ describe('SyncWinners: what it asks the provider for', () => {
     });
   });
 
+  it("stores the calendar's first session, which has no previous session", async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(['2000-01-03', '2000-01-04'], OLD_EXAMPLE);
+    const { sync } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { from: '2000-01-01', to: '2000-01-04' } });
+
+    expect(summary).toMatchObject({ stored: ['2000-01-03', '2000-01-04'], failed: [] });
+  });
+
   it('ends the window at the latest completed session, not at today before its close', async () => {
     const { sync, provider } = newSync({ clock: new FixedClock('2025-07-08T15:00:00Z') });
 
