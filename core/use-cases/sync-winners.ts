@@ -168,10 +168,8 @@ export class SyncWinners {
     if (bars.length === 0) {
       return summary.record(session, this.isStillPublishing(session) ? 'not-yet-available' : 'no-data');
     }
-    const previousCloses = new Map(
-      (barsBySession.get(previousSession(session)) ?? []).map((bar) => [bar.symbol, bar.close] as const),
-    );
-    const { winner, ranking, excluded } = rankMovers(bars, this.settings.basis, previousCloses);
+    const previousBars = barsBySession.get(previousSession(session)) ?? [];
+    const { winner, ranking, excluded } = rankMovers(bars, this.settings.basis, previousBars);
     if (!winner) return summary.record(session, 'no-data');
     const traded = new Set(bars.map((bar) => bar.symbol));
     const absent: ExcludedSymbol[] = this.settings.symbols

@@ -18,12 +18,8 @@ const AFTER_CLOSE = '2025-06-10T21:00:00.000Z';
 /** What the use case must store for a session, computed straight from the fake server's dataset. */
 function expectedRanking(session: string, basis: Basis): Pick<SessionResult, 'winner' | 'ranking'> {
   const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, session, SEED));
-  const previousCloses = new Map(
-    WATCHLIST.map(
-      (symbol) => [symbol, simulatedDailyBar(symbol, previousSession(session), SEED).close] as const,
-    ),
-  );
-  const { winner, ranking } = rankMovers(bars, basis, previousCloses);
+  const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, previousSession(session), SEED));
+  const { winner, ranking } = rankMovers(bars, basis, previousBars);
   return { winner: winner!, ranking };
 }
 

@@ -135,10 +135,8 @@ describe('SimulatedStockQuoteProvider', () => {
     expect(summary.stored).toHaveLength(5);
     const stored = await repository.get('2025-06-10');
     const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-10', 5));
-    const previousCloses = new Map(
-      WATCHLIST.map((symbol) => [symbol, simulatedDailyBar(symbol, '2025-06-09', 5).close]),
-    );
+    const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-09', 5));
     expect(stored?.source).toBe('simulated');
-    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousCloses).winner);
+    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousBars).winner);
   });
 });
