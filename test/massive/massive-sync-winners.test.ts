@@ -257,7 +257,13 @@ describe('the client-side limiter against a server that enforces the free plan',
       now: () => clock.now().getTime(),
     });
     try {
-      const { sync } = harness(strict, 'open-to-close', { clock, rateLimitPerMinute: 0, maxAttempts: 3 });
+      // One call at a time, so exactly one call meets the server's limit.
+      const { sync } = harness(strict, 'open-to-close', {
+        clock,
+        rateLimitPerMinute: 0,
+        maxAttempts: 3,
+        maxInFlight: 1,
+      });
 
       const summary = await sync.execute({ window: { sessions: 30 } });
 
