@@ -89,9 +89,14 @@ export const CONFIG_VARIABLES = {
     help: 'client-side limit on Massive calls per minute, 0 = unlimited (default 5, the free plan)',
   },
   dataDir: { env: 'STOCKS_DATA_DIR', help: 'embedded store directory (default .stocks-data)' },
-  tableName: { env: 'TABLE_NAME', help: 'DynamoDB table; set = use DynamoDB instead of the embedded store' },
+  tableName: {
+    env: 'TABLE_NAME',
+    flag: 'table',
+    help: 'DynamoDB table; set = use DynamoDB instead of the embedded store',
+  },
   dynamodbEndpoint: {
     env: 'DYNAMODB_ENDPOINT',
+    flag: 'endpoint',
     help: 'DynamoDB endpoint URL (DynamoDB Local, LocalStack, or `stocks-cli db`)',
   },
   region: { env: 'AWS_REGION', help: 'AWS region for DynamoDB and SSM (default us-east-1)' },
@@ -190,7 +195,7 @@ export function loadConfig(
   for (const key of Object.keys(CONFIG_VARIABLES) as ConfigKey[]) {
     const fromEnv = env[CONFIG_VARIABLES[key].env];
     if (typeof flags[key] === 'string' && (flags[key] as string).trim() === '') {
-      emptyFlags.push(`--${kebab(key)} was given an empty value: give a value or leave the flag out.`);
+      emptyFlags.push(`${flagName(key)} was given an empty value: give a value or leave the flag out.`);
     }
     raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? DEFAULTS[key] : fromEnv);
   }
@@ -201,15 +206,17 @@ export function loadConfig(
   const problems = parsed.error.issues.map((issue) => {
     const key = String(issue.path[0]) as ConfigKey;
     const variable = CONFIG_VARIABLES[key];
-    const source = flags[key] !== undefined ? `--${kebab(key)}` : variable.env;
+    const source = flags[key] !== undefined ? flagName(key) : variable.env;
     const shown = key === 'massiveApiKey' ? '(hidden)' : JSON.stringify(raw[key]);
     return `${source}=${shown} is invalid: expected ${issue.message} (${variable.help}).`;
   });
   throw new ConfigurationError(problems.join('\n'));
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+/** The command-line flag of a setting: its own name where the CLI spells it shorter (`--table`). */
+function flagName(key: ConfigKey): string {
+  const variable = CONFIG_VARIABLES[key];
+  return `--${'flag' in variable ? variable.flag : key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** The key is a secret: anything that prints configuration goes through this. */
