@@ -33,6 +33,7 @@ export function registerServe(program: Command): void {
         api: runtime.container.get(TOKENS.moversApi),
         staticDir: WEB_DIST,
         logger: runtime.logger,
+        maxInFlight: runtime.config.serveMaxInFlight,
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
