@@ -104,7 +104,7 @@ const schema = z.object({
   dataDir: z.string().min(1),
   tableName: optional(z.string()),
   dynamodbEndpoint: optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })),
-  region: z.string().min(1),
+  region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a region name such as us-east-1' }),
   corsOrigin: z.string().min(1),
   readCacheSeconds: integer(0, 3600),
   port: integer(0, 65_535),

@@ -128,7 +128,7 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   } catch (error) {
     problems.push(`reading it failed (${(error as Error).message})`);
   }
-  const missing = await missingSinceSeal(location, items);
+  const missing = (await missingSinceSeal(location, items)) ?? [];
   if (missing.length > 0) {
     problems.push(`${describeItems(missing)} stored when it was last closed are gone`);
   }
@@ -152,7 +152,7 @@ export function createLocalDynamoDbClient(endpoint: string): DynamoDBClient {
  */
 export async function findEmbeddedStoreHolder(dataDir: string): Promise<EmbeddedStoreHolder | undefined> {
   const holder = await readHolder(dataDir);
-  if (!holder || holder.pid === process.pid || !processIsAlive(holder.pid)) return undefined;
+  if (!holder || !processIsAlive(holder.pid)) return undefined;
   return (await answersAsDynamoDb(holder.endpoint)) ? holder : undefined;
 }
 

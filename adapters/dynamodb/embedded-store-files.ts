@@ -51,6 +51,7 @@ export function classicLevel(): {
     options?: { createIfMissing?: boolean },
   ): LevelStore & {
     iterator(options?: { gte?: string; lt?: string }): AsyncIterable<[string, string]>;
+    put(key: string, value: string): Promise<void>;
     del(key: string): Promise<void>;
   };
   repair(location: string): Promise<void>;
@@ -95,10 +96,13 @@ export async function listItemKeys(level: LevelStore): Promise<string[]> {
   return keys;
 }
 
-/** Sealed item keys that are no longer stored. Empty when no clean close was recorded. */
-export async function missingSinceSeal(location: string, present: readonly string[]): Promise<string[]> {
+/** Sealed item keys that are no longer stored; undefined when no clean close was recorded. */
+export async function missingSinceSeal(
+  location: string,
+  present: readonly string[],
+): Promise<string[] | undefined> {
   const seal = await readJson<Seal>(sealPath(location));
-  if (!seal) return [];
+  if (!seal) return undefined;
   const stored = new Set(present);
   return seal.items.filter((key) => !stored.has(key));
 }

@@ -17,8 +17,8 @@ export interface StoreVerification {
   readonly location: string;
   /** What is wrong, each naming the file or the record; empty when the store is sound. */
   readonly problems: readonly string[];
-  /** Item keys stored at the last clean close that are gone. */
-  readonly lost: readonly string[];
+  /** Item keys stored at the last clean close that are gone; undefined when that cannot be told. */
+  readonly lost: readonly string[] | undefined;
   /** Item keys whose stored value cannot be read back (deleted by a repair, so a backfill refetches them). */
   readonly unreadable: readonly string[];
   /** Item keys readable now. */
@@ -50,8 +50,10 @@ export async function verifyEmbeddedStore(
     await cp(location, backup, { recursive: true });
   }
   const read = await readAll(location, dataDir, options.repair, problems);
-  if (!read) return { location, problems, lost: damage?.missing ?? [], unreadable: [], stored: [], backup };
-  const lost = [...new Set([...(damage?.missing ?? []), ...(await missingSinceSeal(location, read.stored))])];
+  if (!read) return { location, problems, lost: undefined, unreadable: [], stored: [], backup };
+  const sinceSeal = await missingSinceSeal(location, read.stored);
+  const lost =
+    sinceSeal || damage ? [...new Set([...(damage?.missing ?? []), ...(sinceSeal ?? [])])] : undefined;
   if (options.repair) {
     await deleteItems(location, read.unreadable);
     await sealStore(
@@ -59,8 +61,8 @@ export async function verifyEmbeddedStore(
       read.stored.filter((key) => !read.unreadable.includes(key)),
     );
     await clearDamage(location);
-  } else if (problems.length > 0 || lost.length > 0) {
-    await recordDamage(location, { problems, missing: lost });
+  } else if (problems.length > 0 || (lost?.length ?? 0) > 0) {
+    await recordDamage(location, { problems, missing: lost ?? [] });
   }
   return { location, problems, lost, unreadable: read.unreadable, stored: read.stored, backup };
 }

@@ -164,37 +164,62 @@ async function verificationReport(
   report: StoreVerification,
   repaired: boolean,
 ): Promise<{ lines: string[]; damaged: boolean }> {
-  const { describeItems, parseItemKey } = await import('../../adapters/dynamodb/embedded-store-files.ts');
-  const affected = [...report.lost, ...report.unreadable];
+  const [{ describeItems, parseItemKey }, { watchlistPartitionKey }] = await Promise.all([
+    import('../../adapters/dynamodb/embedded-store-files.ts'),
+    import('../../adapters/dynamodb/winners-table.ts'),
+  ]);
+  const affected = [...(report.lost ?? []), ...report.unreadable];
   const damaged = report.problems.length > 0 || affected.length > 0;
-  const lines = [
-    `Embedded store ${report.location}: ${damaged ? (repaired ? 'repaired' : 'DAMAGED') : 'sound'}, ${report.stored.length - report.unreadable.length} items readable.`,
-  ];
+  const state = damaged ? (repaired ? 'repaired' : 'DAMAGED') : 'sound';
+  const readable = report.stored.length - report.unreadable.length;
+  const lines = [`Embedded store ${report.location}: ${state}, ${readable} items readable.`];
   for (const problem of report.problems) lines.push(`  - ${problem}`);
   if (report.unreadable.length > 0) lines.push(`  - cannot be decoded: ${describeItems(report.unreadable)}`);
   if (report.backup) lines.push(`The files as they were are copied to ${report.backup}.`);
   if (!damaged) return { lines, damaged };
-  // Sessions lost without a record of the last clean close are unknown: refetch the whole stored range.
-  const refetch = affected.length > 0 ? affected : report.stored;
-  lines.push(
-    affected.length > 0
-      ? `Sessions affected: ${describeItems(affected)}.`
-      : 'Sessions affected: unknown (no record of a clean close to compare with); a backfill over the stored range refills any gap.',
-  );
-  const ranges = new Map<string, string[]>();
-  for (const key of refetch) {
-    const parsed = parseItemKey(key);
-    if (!parsed?.partition.startsWith('WATCHLIST#')) continue;
-    ranges.set(parsed.partition, [...(ranges.get(parsed.partition) ?? []), parsed.sort]);
+  if (report.lost === undefined && report.stored.length === 0) {
+    lines.push(
+      'Sessions affected: known once it can be read. `stocks-cli db verify --repair` copies the files aside, ' +
+        'rebuilds what LevelDB can, and prints the backfill that refetches the rest.',
+    );
+    return { lines, damaged: !repaired };
   }
+  lines.push(
+    report.lost === undefined
+      ? 'Sessions affected: unknown (no record of a clean close to compare with); a backfill over the stored range refills any gap.'
+      : `Sessions affected: ${affected.length > 0 ? describeItems(affected) : 'none'}.`,
+  );
+  // Without a record of the last clean close, refetch over the whole stored range: a backfill only fills gaps.
+  const refetch = report.lost === undefined ? report.stored : affected;
+  if (refetch.length === 0) return { lines, damaged: !repaired };
   if (!repaired)
     lines.push('Repair first (it copies the damaged files aside): stocks-cli db verify --repair');
   lines.push(`Then refetch what can still be fetched${repaired ? '' : ' after the repair'}:`);
-  for (const [partition, dates] of ranges) {
-    const name = partition.slice('WATCHLIST#'.length);
+  const watchlistOf = (key: string) => {
+    const partition = parseItemKey(key)?.partition;
+    const prefix = watchlistPartitionKey('');
+    return partition?.startsWith(prefix) ? partition.slice(prefix.length) : undefined;
+  };
+  for (const command of backfillCommands(refetch, watchlistOf, parseItemKey)) lines.push(`  ${command}`);
+  return { lines, damaged: !repaired };
+}
+
+/** One `stocks-cli backfill` per watchlist, over the range of its sessions to refetch. */
+function backfillCommands(
+  keys: readonly string[],
+  watchlistOf: (key: string) => string | undefined,
+  parseItemKey: (key: string) => { sort: string } | undefined,
+): string[] {
+  const ranges = new Map<string, string[]>();
+  for (const key of keys) {
+    const name = watchlistOf(key);
+    const date = parseItemKey(key)?.sort;
+    if (name === undefined || date === undefined) continue;
+    ranges.set(name, [...(ranges.get(name) ?? []), date]);
+  }
+  return [...ranges].map(([name, dates]) => {
     const sorted = dates.toSorted();
     const watchlist = name === 'default' ? '' : ` --watchlist-name ${name}`;
-    lines.push(`  stocks-cli${watchlist} backfill --from ${sorted[0]} --to ${sorted.at(-1)}`);
-  }
-  return { lines, damaged: damaged && !repaired };
+    return `stocks-cli${watchlist} backfill --from ${sorted[0]} --to ${sorted.at(-1)}`;
+  });
 }
