@@ -154,7 +154,7 @@ const schema = z.object({
   dataDir: z.string().min(1),
   tableName: z.string().optional(),
   dynamodbEndpoint: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
-  region: z.string().regex(/^[a-z0-9-]+$/, { error: 'a region name such as us-east-1' }),
+  region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a region name such as us-east-1' }),
   corsOrigin: z.string().refine(isCorsOrigin, { error: '* or an origin like https://example.com' }),
   readCacheSeconds: integer(0, 3600),
   readCacheMaxMb: integer(1, 1024),
