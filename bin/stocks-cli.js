@@ -18,10 +18,8 @@ function buildIsFresh() {
 async function rebuild() {
   process.stderr.write('Building stocks-cli (its sources changed since dist/cli was built)…\n');
   try {
-    // tsx is a dependency; it is loaded only here, to run the TypeScript build script.
-    const { tsImport } = await import('tsx/esm/api');
-    const { buildCli } = await tsImport('../cli/build.ts', import.meta.url);
-    await buildCli();
+    const { loadBuildScript } = await import('./build.js');
+    await (await loadBuildScript()).buildCli();
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     process.stderr.write(

@@ -81,13 +81,8 @@ async function removeOlderFiles(
   }
 }
 
-/** `npm run build`: what `npm ci` (prepare) and `npm start` build. Returns the dashboard's directory. */
+/** `npm run build` (bin/build.js): what `npm ci` (prepare) and `npm start` build. Returns the dashboard's directory. */
 export async function buildAll(): Promise<string> {
   const [, dashboard] = await Promise.all([buildCli(), buildDashboard()]);
   return dashboard;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const dashboard = await buildAll();
-  process.stdout.write(`stocks-cli built into ${CLI_DIST}, dashboard into ${dashboard}\n`);
 }
