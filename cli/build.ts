@@ -21,8 +21,8 @@ export interface CliBundle {
 }
 
 /**
- * Compiles the CLI into memory: one ESM entry (`main.js`) and a chunk per dynamic import, so what a
- * command imports lazily (the store, the SDK, the Massive client) stays out of `--help`.
+ * Compiles the CLI into memory: one ESM entry (`main.js`) and chunks for what commands import
+ * dynamically, so what a command loads lazily (the store, the SDK, the Massive client) stays out of `--help`.
  */
 export async function bundleCli(outDir: string = CLI_DIST): Promise<CliBundle> {
   const result = await build({
@@ -34,9 +34,21 @@ export async function bundleCli(outDir: string = CLI_DIST): Promise<CliBundle> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Packages are loaded from node_modules at run time: dynalite's LevelDB is a native addon, and the
-    // SDK and Powertools stay where their own lazy loading expects them.
-    packages: 'external',
+    // Dependencies are compiled in too: one file read and parse instead of resolving and lexing hundreds
+    // of CommonJS files at every start (the SDK alone cost more CPU than everything else). dynalite
+    // stays in node_modules (LevelDB is a native addon), and esbuild (the dashboard build) finds its
+    // binary relative to its own package.
+    external: ['dynalite', 'esbuild'],
+    mainFields: ['module', 'main'],
+    // ESM output still meets CommonJS dependencies that call require(): give them one. (Spelled in
+    // two parts: bin/build.js pins each source's own import.meta.url, and this one must stay the bundle's.)
+    banner: {
+      js:
+        "import { createRequire as __cliCreateRequire } from 'node:module'; " +
+        'const require = __cliCreateRequire(import.meta' +
+        '.url);',
+    },
+    minify: true,
     sourcemap: 'linked',
     metafile: true,
     write: false,
@@ -58,7 +70,9 @@ export async function buildCli(outDir: string = CLI_DIST): Promise<void> {
   for (const file of [...files.filter((f) => f.path !== entry), ...files.filter((f) => f.path === entry)]) {
     await writeAtomically(file.path, file.contents);
   }
-  const inputs = [...Object.keys(metafile.inputs), 'cli/build.ts'];
+  // The lock file stands for node_modules: any install rewrites it (and runs `prepare`, which rebuilds).
+  const sources = Object.keys(metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  const inputs = [...sources, 'cli/build.ts', 'package-lock.json'];
   await writeAtomically(join(outDir, BUILD_INFO_FILE), `${JSON.stringify({ startedAtMs, inputs })}\n`);
   await removeOlderFiles(
     outDir,
