@@ -10,6 +10,11 @@ export type MassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close
 
 const PRICING = 'https://massive.com/pricing';
 
+/** "1 attempt", "4 attempts": the messages of this adapter count things. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export abstract class MassiveApiError extends Error {
   abstract readonly code: string;
   constructor(
@@ -81,11 +86,17 @@ export class NotYetAvailableError extends MassiveApiError {
 
 export class RateLimitedError extends MassiveApiError {
   readonly code = 'MASSIVE_RATE_LIMITED';
-  constructor(endpoint: MassiveEndpoint, attempts: number) {
+  /** `retryAfterSeconds` is set when the server asked for a wait longer than a run may spend. */
+  constructor(endpoint: MassiveEndpoint, attempts: number, retryAfterSeconds?: number) {
     super(
-      `Massive kept refusing ${endpoint} for exceeding the rate limit (HTTP 429, ${attempts} attempts). ` +
-        'Lower MASSIVE_RATE_LIMIT_PER_MINUTE to match your plan (5 on the free plan), make sure no other ' +
-        'process shares the key, and run again in a minute.',
+      retryAfterSeconds === undefined
+        ? `Massive kept refusing ${endpoint} for exceeding the rate limit (HTTP 429, ${plural(attempts, 'attempt')}). ` +
+            'Lower MASSIVE_RATE_LIMIT_PER_MINUTE to match your plan (5 on the free plan), make sure no other ' +
+            'process shares the key, and run again in a minute.'
+        : `Massive refused ${endpoint} for exceeding the rate limit (HTTP 429): gave up after ` +
+            `${plural(attempts, 'attempt')} because the server asked to wait ${retryAfterSeconds} seconds, ` +
+            'longer than a run waits. Run again after that wait; if it recurs, lower ' +
+            'MASSIVE_RATE_LIMIT_PER_MINUTE and make sure no other process shares the key.',
       endpoint,
     );
   }
@@ -126,6 +137,39 @@ export class RequestRejectedError extends MassiveApiError {
     super(
       `Massive refused the ${endpoint} request (HTTP ${status}: ${upstreamMessage}). ` +
         'The request itself is wrong (a parameter or a ticker): check the dates and the watchlist tickers.',
+      endpoint,
+    );
+  }
+}
+
+/** An answer about another ticker than the one asked for: never credited to the requested one. */
+export class WrongTickerError extends MassiveApiError {
+  readonly code = 'MASSIVE_WRONG_TICKER';
+  constructor(
+    endpoint: MassiveEndpoint,
+    readonly requested: string,
+    readonly answered: string,
+    where: 'answer' | 'next_url',
+  ) {
+    super(
+      (where === 'answer'
+        ? `Massive answered the ${endpoint} request for ${requested} with bars of ${answered}`
+        : `Massive's next page of ${requested} (next_url) points at ${answered}`) +
+        ': refused, nothing from it is stored. If MASSIVE_BASE_URL points at a proxy or cache, check that it ' +
+        'does not mix up answers; otherwise report it with this message.',
+      endpoint,
+    );
+  }
+}
+
+/** A body longer than any real answer: read no further than the cap, so memory stays bounded. */
+export class ResponseTooLargeError extends MassiveApiError {
+  readonly code = 'MASSIVE_RESPONSE_TOO_LARGE';
+  constructor(endpoint: MassiveEndpoint, limitBytes: number) {
+    super(
+      `Massive's ${endpoint} answer is larger than ${limitBytes} bytes, several times any real answer: ` +
+        'refused without reading the rest. If MASSIVE_BASE_URL points at a proxy, check it; otherwise run ' +
+        'again later.',
       endpoint,
     );
   }

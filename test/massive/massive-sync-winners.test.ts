@@ -1,6 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Basis, SessionResult } from '../../core/index.ts';
-import { previousSession, rankMovers, SyncWinners, tradingSessions } from '../../core/index.ts';
+import {
+  previousClosesOf,
+  previousSession,
+  rankMovers,
+  SyncWinners,
+  tradingSessions,
+} from '../../core/index.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { RejectedApiKeyError, UpstreamUnavailableError } from '../../adapters/massive/massive-errors.ts';
 import { MassiveStockQuoteProvider } from '../../adapters/massive/massive-stock-quote-provider.ts';
@@ -18,12 +24,8 @@ const AFTER_CLOSE = '2025-06-10T21:00:00.000Z';
 /** What the use case must store for a session, computed straight from the fake server's dataset. */
 function expectedRanking(session: string, basis: Basis): Pick<SessionResult, 'winner' | 'ranking'> {
   const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, session, SEED));
-  const previousCloses = new Map(
-    WATCHLIST.map(
-      (symbol) => [symbol, simulatedDailyBar(symbol, previousSession(session), SEED).close] as const,
-    ),
-  );
-  const { winner, ranking } = rankMovers(bars, basis, previousCloses);
+  const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, previousSession(session), SEED));
+  const { winner, ranking } = rankMovers(bars, basis, previousClosesOf(previousBars));
   return { winner: winner!, ranking };
 }
 
@@ -261,7 +263,13 @@ describe('the client-side limiter against a server that enforces the free plan',
       now: () => clock.now().getTime(),
     });
     try {
-      const { sync } = harness(strict, 'open-to-close', { clock, rateLimitPerMinute: 0, maxAttempts: 3 });
+      // One call at a time, so exactly one call meets the server's limit.
+      const { sync } = harness(strict, 'open-to-close', {
+        clock,
+        rateLimitPerMinute: 0,
+        maxAttempts: 3,
+        maxInFlight: 1,
+      });
 
       const summary = await sync.execute({ window: { sessions: 30 } });
 
