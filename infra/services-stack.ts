@@ -110,6 +110,8 @@ export class ServicesStack extends Stack {
       description: 'Stock Winners scheduled sync of the latest sessions from Massive',
       timeout: FUNCTION_TIMEOUTS.sync,
       logRetention,
+      // The Massive rate limiter lives in the process: two syncs at once would each spend the whole budget.
+      reservedConcurrentExecutions: config.reserveSyncConcurrency ? 1 : undefined,
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'stock-winners-sync',
