@@ -72,6 +72,7 @@ function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger)
     apiKey: config.massiveApiKey,
     baseUrl: config.massiveBaseUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    maxInFlight: config.massiveMaxInFlight,
     clock,
     logger,
   });

@@ -65,6 +65,10 @@ export const CONFIG_VARIABLES = {
     env: 'MASSIVE_RATE_LIMIT_PER_MINUTE',
     help: 'client-side limit on Massive calls per minute, 0 = unlimited (default 5, the free plan)',
   },
+  massiveMaxInFlight: {
+    env: 'MASSIVE_MAX_IN_FLIGHT',
+    help: 'Massive calls in flight at once, 1-32, still within the rate limit (default 4)',
+  },
   dataDir: { env: 'STOCKS_DATA_DIR', help: 'embedded store directory (default .stocks-data)' },
   tableName: { env: 'TABLE_NAME', help: 'DynamoDB table; set = use DynamoDB instead of the embedded store' },
   dynamodbEndpoint: {
@@ -101,6 +105,7 @@ const schema = z.object({
   massiveApiKeyParameter: optional(z.string()),
   massiveBaseUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
   rateLimitPerMinute: integer(0, 100_000),
+  massiveMaxInFlight: integer(1, 32),
   dataDir: z.string().min(1),
   tableName: optional(z.string()),
   dynamodbEndpoint: optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })),
@@ -123,6 +128,7 @@ const DEFAULTS: Record<ConfigKey, unknown> = {
   massiveApiKeyParameter: undefined,
   massiveBaseUrl: 'https://api.massive.com',
   rateLimitPerMinute: 5,
+  massiveMaxInFlight: 4,
   dataDir: '.stocks-data',
   tableName: undefined,
   dynamodbEndpoint: undefined,

@@ -11,6 +11,7 @@ import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import type { MassiveFetchPlan } from './massive-fetch-plan.ts';
 import { planMassiveFetch } from './massive-fetch-plan.ts';
+import { mapWithConcurrency } from './bounded-concurrency.ts';
 import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
 import type { AggregatesRangeResponse } from './massive-schemas.ts';
@@ -28,6 +29,8 @@ export interface MassiveProviderOptions {
   readonly timeoutMs?: number;
   /** Attempts per request, the first included; default 4. */
   readonly maxAttempts?: number;
+  /** Calls in flight at once, 1-32; default 4. The rate limiter still paces every call start. */
+  readonly maxInFlight?: number;
   readonly clock: Clock;
   readonly sleep?: Sleep;
   readonly random?: () => number;
@@ -38,12 +41,22 @@ export const MASSIVE_DEFAULT_BASE_URL = 'https://api.massive.com';
 export const MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE = 5;
 export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
 export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
+export const MASSIVE_DEFAULT_MAX_IN_FLIGHT = 4;
+export const MASSIVE_MAX_IN_FLIGHT_LIMIT = 32;
 
 /** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
 const MAX_RANGE_PAGES = 100;
 /** The free plan publishes a session's bars some hours after the close; a refusal can only concern these. */
 const PUBLISHING_WINDOW_MS = 24 * 3_600_000;
 const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
+
+/** What "before end of day" refusals have taught the range calls in flight so far. */
+interface RangeRefusals {
+  /** The newest session still worth asking for. */
+  to: string;
+  readonly unpublished: Set<string>;
+  refusal: Error | undefined;
+}
 
 /**
  * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
@@ -60,10 +73,21 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
   private readonly http: MassiveHttpClient;
   private readonly clock: Clock;
   private readonly logger: AppLogger;
+  private readonly maxInFlight: number;
 
   constructor(options: MassiveProviderOptions) {
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
+    this.maxInFlight = options.maxInFlight ?? MASSIVE_DEFAULT_MAX_IN_FLIGHT;
+    if (
+      !Number.isInteger(this.maxInFlight) ||
+      this.maxInFlight < 1 ||
+      this.maxInFlight > MASSIVE_MAX_IN_FLIGHT_LIMIT
+    ) {
+      throw new RangeError(
+        `maxInFlight must be a whole number from 1 to ${MASSIVE_MAX_IN_FLIGHT_LIMIT}, got ${this.maxInFlight}.`,
+      );
+    }
     this.http = new MassiveHttpClient({
       apiKey: options.apiKey,
       baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
@@ -103,50 +127,68 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     return batch;
   }
 
+  /** One call per ticker, up to `maxInFlight` at once; any failed ticker fails every session. */
   private async fetchByRange(plan: MassiveFetchPlan): Promise<QuoteBatch> {
     const span = plan.span as { from: string; to: string };
-    const unpublished = new Set<string>();
-    const bars: DailyBar[] = [];
-    let refusal: Error | undefined;
-    let to = span.to;
-    for (const symbol of plan.symbols) {
-      for (;;) {
-        try {
-          bars.push(...(await this.fetchRange(symbol, span.from, to)));
-          break;
-        } catch (error) {
-          if (isFatalMassiveError(error)) throw error;
-          const cause = error as Error;
-          if (!(error instanceof NotYetAvailableError)) {
-            this.logger.warn('massive range call failed: every requested session is undelivered', {
-              symbol,
-              error: cause.message,
-            });
-            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
-          }
-          for (const session of this.refusedSessions(plan.sessions, to)) unpublished.add(session);
-          const remaining = plan.sessions.filter((session) => !unpublished.has(session));
-          this.logger.info('massive has not published the newest sessions yet', {
-            notYetAvailable: [...unpublished],
-          });
-          const newest = remaining[remaining.length - 1];
-          if (newest === undefined) {
-            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
-          }
-          to = newest;
-          refusal = cause;
-        }
-      }
+    const refusals: RangeRefusals = { to: span.to, unpublished: new Set(), refusal: undefined };
+    let perSymbol: DailyBar[][];
+    try {
+      perSymbol = await mapWithConcurrency(plan.symbols, this.maxInFlight, (symbol) =>
+        this.fetchPublishedRange(plan, symbol, refusals),
+      );
+    } catch (error) {
+      if (isFatalMassiveError(error)) throw error;
+      return {
+        bars: [],
+        undelivered: this.undeliveredAll(plan.sessions, refusals.unpublished, error as Error),
+      };
     }
-    const wanted = new Set(plan.neededSessions.filter((session) => !unpublished.has(session)));
+    const wanted = new Set(plan.neededSessions.filter((session) => !refusals.unpublished.has(session)));
     return {
-      bars: bars.filter((bar) => wanted.has(bar.session)),
-      undelivered: [...unpublished].sort().map((session) => ({
+      bars: perSymbol.flat().filter((bar) => wanted.has(bar.session)),
+      undelivered: [...refusals.unpublished].sort().map((session) => ({
         session,
         kind: 'not-yet-available' as const,
-        error: refusal as Error,
+        error: refusals.refusal as Error,
       })),
     };
+  }
+
+  /**
+   * One ticker's range, ending earlier each time Massive refuses the newest sessions as not yet
+   * published. The refusals are shared by the tickers in flight, so each later call asks for less.
+   */
+  private async fetchPublishedRange(
+    plan: MassiveFetchPlan,
+    symbol: string,
+    refusals: RangeRefusals,
+  ): Promise<DailyBar[]> {
+    const span = plan.span as { from: string; to: string };
+    for (;;) {
+      const to = refusals.to;
+      try {
+        return await this.fetchRange(symbol, span.from, to);
+      } catch (error) {
+        if (!(error instanceof NotYetAvailableError)) {
+          if (!isFatalMassiveError(error)) {
+            this.logger.warn('massive range call failed: every requested session is undelivered', {
+              symbol,
+              error: (error as Error).message,
+            });
+          }
+          throw error;
+        }
+        for (const session of this.refusedSessions(plan.sessions, to)) refusals.unpublished.add(session);
+        this.logger.info('massive has not published the newest sessions yet', {
+          notYetAvailable: [...refusals.unpublished],
+        });
+        const remaining = plan.sessions.filter((session) => !refusals.unpublished.has(session));
+        const newest = remaining[remaining.length - 1];
+        if (newest === undefined) throw error;
+        refusals.to = newest < refusals.to ? newest : refusals.to;
+        refusals.refusal = error;
+      }
+    }
   }
 
   /**
@@ -208,11 +250,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
 
   private async fetchByGroupedDaily(plan: MassiveFetchPlan): Promise<QuoteBatch> {
     const watched = new Set(plan.symbols);
-    const bars: DailyBar[] = [];
     const problems = new Map<string, Error>();
-    for (const date of plan.neededSessions) {
+    const perDate = await mapWithConcurrency(plan.neededSessions, this.maxInFlight, async (date) => {
       try {
-        bars.push(...(await this.fetchGroupedDaily(date, watched)));
+        return await this.fetchGroupedDaily(date, watched);
       } catch (error) {
         if (isFatalMassiveError(error)) throw error;
         this.logger.warn('massive grouped-daily call failed: its session is undelivered', {
@@ -220,8 +261,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
           error: (error as Error).message,
         });
         problems.set(date, error as Error);
+        return [];
       }
-    }
+    });
+    const bars = perDate.flat();
     const undelivered: UndeliveredSession[] = [];
     for (const session of plan.sessions) {
       // Close-to-close needs the previous session too: without it the ranking would be empty, not right.

@@ -65,6 +65,8 @@ export interface FakeMassiveSettings {
   rateLimitPerMinute?: number;
   /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
   rangePageSize?: number | undefined;
+  /** Added before every API answer (faults included), like a network round trip; default 0. */
+  latencyMs?: number;
 }
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
@@ -99,6 +101,8 @@ export interface FakeMassiveServer {
   readonly calls: FakeMassiveCalls;
   /** Response body bytes sent on API routes (what a client receives, before any compression). */
   readonly bytesSent: number;
+  /** Most API requests open at once since the last reset: shows a client's concurrency. */
+  readonly peakInFlight: number;
   readonly requests: readonly FakeMassiveRequest[];
   setFault(fault: FakeFaultSpec): void;
   clearFaults(): void;
@@ -211,11 +215,13 @@ export async function startFakeMassiveServer(
     historyStart: string | undefined;
     rateLimitPerMinute: number;
     rangePageSize: number | undefined;
+    latencyMs: number;
   } = {
     unpublishedFrom: options.unpublishedFrom,
     historyStart: options.historyStart,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     rangePageSize: options.rangePageSize,
+    latencyMs: options.latencyMs ?? 0,
   };
   let faults: ActiveFault[] = [];
   let acceptedStarts: number[] = [];
@@ -223,6 +229,8 @@ export async function startFakeMassiveServer(
   let requestCounter = 0;
   let counts = { range: 0, grouped: 0, openClose: 0 };
   let bytesSent = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   let requests: FakeMassiveRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
 
@@ -476,7 +484,7 @@ export async function startFakeMassiveServer(
   ): Promise<void> {
     const route = `${request.method} ${pathname}`;
     if (route === 'GET /__control/stats') {
-      return send(response, json(200, { calls: callSnapshot(), bytesSent, requests }), false);
+      return send(response, json(200, { calls: callSnapshot(), bytesSent, peakInFlight, requests }), false);
     }
     if (route === 'POST /__control/faults') {
       api.setFault((await readBody(request)) as FakeFaultSpec);
@@ -499,6 +507,7 @@ export async function startFakeMassiveServer(
         ...('rangePageSize' in body
           ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
           : {}),
+        ...('latencyMs' in body ? { latencyMs: Number(body.latencyMs) } : {}),
       });
       return send(response, json(200, {}), false);
     }
@@ -519,6 +528,11 @@ export async function startFakeMassiveServer(
     }
     const route = routeOf(url.pathname);
     const path = `${url.pathname}${url.search}`;
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    response.once('close', () => {
+      inFlight -= 1;
+    });
     const finish = (reply: Reply): void => {
       requests.push({ endpoint: route?.endpoint ?? 'unknown', path, status: reply.status });
       send(response, reply, true);
@@ -532,27 +546,32 @@ export async function startFakeMassiveServer(
     else counts.openClose += 1;
 
     const refusal = authorize(request, url.searchParams) ?? rateLimit();
-    if (refusal) return finish(refusal);
+    if (refusal) return later(settings.latencyMs, () => finish(refusal));
     const from = route.from === undefined ? undefined : rangeBoundDate(route.from);
     const to = route.to === undefined ? undefined : rangeBoundDate(route.to);
     const fault = faultFor(route, from, to);
     const faulted = fault ? faultReply(fault) : undefined;
     if (faulted === 'reset') {
-      requests.push({ endpoint: route.endpoint, path, status: 0 });
-      request.socket.destroy();
-      return;
+      return later(settings.latencyMs, () => {
+        requests.push({ endpoint: route.endpoint, path, status: 0 });
+        request.socket.destroy();
+      });
     }
-    if (faulted) return finish(faulted);
-    const reply = answer(route, url.searchParams, from, to);
-    if (fault?.kind === 'slow') {
-      const timer = setTimeout(() => {
-        pendingTimers.delete(timer);
-        if (!response.destroyed) finish(reply);
-      }, fault.delayMs);
-      pendingTimers.add(timer);
-      return;
-    }
-    finish(reply);
+    const reply = faulted ?? answer(route, url.searchParams, from, to);
+    const delayMs = settings.latencyMs + (fault?.kind === 'slow' ? fault.delayMs : 0);
+    later(delayMs, () => {
+      if (!response.destroyed) finish(reply);
+    });
+  }
+
+  /** Runs `action` now, or after `delayMs` on a timer that close() cancels. */
+  function later(delayMs: number, action: () => void): void {
+    if (delayMs <= 0) return action();
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      action();
+    }, delayMs);
+    pendingTimers.add(timer);
   }
 
   function callSnapshot(): FakeMassiveCalls {
@@ -575,6 +594,9 @@ export async function startFakeMassiveServer(
     get bytesSent() {
       return bytesSent;
     },
+    get peakInFlight() {
+      return peakInFlight;
+    },
     get requests() {
       return [...requests];
     },
@@ -586,14 +608,16 @@ export async function startFakeMassiveServer(
     },
     configure(update) {
       // An absent key keeps its setting; an explicit undefined clears the optional ones.
-      const { rateLimitPerMinute, ...rest } = update;
+      const { rateLimitPerMinute, latencyMs, ...rest } = update;
       Object.assign(settings, rest);
       if (rateLimitPerMinute !== undefined) settings.rateLimitPerMinute = rateLimitPerMinute;
+      if (latencyMs !== undefined) settings.latencyMs = latencyMs;
       acceptedStarts = [];
     },
     resetStats() {
       counts = { range: 0, grouped: 0, openClose: 0 };
       bytesSent = 0;
+      peakInFlight = inFlight;
       requests = [];
     },
     async close() {
@@ -617,6 +641,7 @@ async function runStandalone(): Promise<void> {
       'extra-tickers': { type: 'string' },
       'unpublished-from': { type: 'string' },
       'history-start': { type: 'string' },
+      'latency-ms': { type: 'string' },
     },
   });
   const numberOf = (value: string | undefined): number | undefined =>
@@ -630,6 +655,7 @@ async function runStandalone(): Promise<void> {
     extraTickers: numberOf(values['extra-tickers']),
     unpublishedFrom: values['unpublished-from'],
     historyStart: values['history-start'],
+    latencyMs: numberOf(values['latency-ms']),
   });
   process.stdout.write(
     `${JSON.stringify({ baseUrl: server.baseUrl, apiKey: server.apiKey, controlUrl: `${server.baseUrl}/__control` })}\n`,
