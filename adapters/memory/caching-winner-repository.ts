@@ -37,18 +37,10 @@ export class CachingWinnerRepository implements WinnerRepository {
     return this.cached(`get:${date}`, () => this.inner.get(date));
   }
 
-  latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
-    return this.cached(`latest:${limit}:${onOrBefore ?? ''}`, () => this.inner.latest(limit, onOrBefore));
-  }
-
   latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
     return this.cached(`latestWinners:${limit}:${onOrBefore ?? ''}`, () =>
       this.inner.latestWinners(limit, onOrBefore),
     );
-  }
-
-  range(from: string, to: string): Promise<SessionResult[]> {
-    return this.cached(`range:${from}:${to}`, () => this.inner.range(from, to));
   }
 
   storedSessions(from: string, to: string): Promise<string[]> {

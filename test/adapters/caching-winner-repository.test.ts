@@ -24,9 +24,7 @@ function countingStore(): { store: WinnerRepository; reads: () => number } {
     save: (result, options) => inner.save(result, options),
     saveMany: (results, options) => inner.saveMany(results, options),
     get: (date) => (reads++, inner.get(date)),
-    latest: (limit, onOrBefore) => (reads++, inner.latest(limit, onOrBefore)),
     latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
-    range: (from, to) => (reads++, inner.range(from, to)),
     storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
   };
   return { store, reads: () => reads };
@@ -38,25 +36,25 @@ describe('CachingWinnerRepository', () => {
     const { store, reads } = countingStore();
     const cache = new CachingWinnerRepository(store, clock, 5_000);
 
-    await cache.latest(7);
-    await cache.latest(7);
+    await cache.latestWinners(7);
+    await cache.latestWinners(7);
     clock.advance(4_999);
-    await cache.latest(7);
+    await cache.latestWinners(7);
     expect(reads()).toBe(1);
 
     clock.advance(1);
-    await cache.latest(7);
+    await cache.latestWinners(7);
     expect(reads()).toBe(2);
   });
 
   it('forgets everything on a write through it, so a sync shows at once', async () => {
     const clock = new FixedClock('2026-11-23T12:00:00Z');
     const cache = new CachingWinnerRepository(new InMemoryWinnerRepository(), clock, 60_000);
-    expect(await cache.latest(7)).toEqual([]);
+    expect((await cache.latestWinners(7)).rows).toEqual([]);
 
     await cache.save(aSessionResult().on('2026-11-20').build());
 
-    expect((await cache.latest(7)).map((result) => result.date)).toEqual(['2026-11-20']);
+    expect((await cache.latestWinners(7)).rows.map((row) => row.date)).toEqual(['2026-11-20']);
   });
 
   it('does not remember a failed read', async () => {
@@ -67,20 +65,18 @@ describe('CachingWinnerRepository', () => {
       ...inner,
       save: (result, options) => inner.save(result, options),
       saveMany: (results, options) => inner.saveMany(results, options),
-      latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
       get: (date) => inner.get(date),
-      range: (from, to) => inner.range(from, to),
       storedSessions: (from, to) => inner.storedSessions(from, to),
-      latest: async (limit, onOrBefore) => {
+      latestWinners: async (limit, onOrBefore) => {
         if (fail) throw new Error('store unavailable');
-        return inner.latest(limit, onOrBefore);
+        return inner.latestWinners(limit, onOrBefore);
       },
     };
     const cache = new CachingWinnerRepository(flaky, clock, 60_000);
 
-    await expect(cache.latest(7)).rejects.toThrow('store unavailable');
+    await expect(cache.latestWinners(7)).rejects.toThrow('store unavailable');
     fail = false;
 
-    expect(await cache.latest(7)).toEqual([]);
+    expect((await cache.latestWinners(7)).rows).toEqual([]);
   });
 });

@@ -61,6 +61,7 @@ const apiFnId = logicalId(services, services.apiFunction.node.defaultChild);
 const syncFnId = logicalId(services, services.syncFunction.node.defaultChild);
 const dlqId = logicalId(services, services.deadLetterQueue.node.defaultChild);
 const tableArn = services.resolve(data.table.tableArn);
+const winnerRowsIndexArn = services.resolve(`${data.table.tableArn}/index/winner-rows`);
 
 describe('data stack', () => {
   it('builds the table from the storage adapter’s single key definition', () => {
@@ -73,6 +74,21 @@ describe('data stack', () => {
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
       ]),
+    });
+  });
+
+  it('has the winner-rows index lists read: the table’s keys, projecting only the winner attributes', () => {
+    templates.data.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'winner-rows',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['winner', 'basis', 'source'] },
+        },
+      ],
     });
   });
 
@@ -185,7 +201,14 @@ describe('least privilege', () => {
     'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WATCHLIST#default'] },
   };
 
-  it('lets the API function only query and get, on the table, in its own watchlist partition', () => {
+  const queryWinnerRows = {
+    Effect: 'Allow',
+    Action: ['dynamodb:Query'],
+    Resource: winnerRowsIndexArn,
+    Condition: ownPartition,
+  };
+
+  it('lets the API function only query and get, on the table and its index, in its own watchlist partition', () => {
     expect(statementsOf(templates.services, services, services.apiFunction.role as IRole)).toEqual([
       logWrite(apiFnId),
       xray,
@@ -195,6 +218,7 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
+      queryWinnerRows,
     ]);
   });
 
@@ -208,6 +232,7 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
+      queryWinnerRows,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
