@@ -46,7 +46,10 @@ async function currentMassiveKey(): Promise<string | undefined> {
 
 let wired: { readonly key: string | undefined; readonly syncWinners: SyncWinners } | undefined;
 
-/** The use case wired with the current key: built at cold start, rebuilt only when the key has changed. */
+/**
+ * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
+ * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
+ */
 async function syncWinnersWithCurrentKey(): Promise<SyncWinners> {
   const key = await currentMassiveKey();
   if (wired && wired.key === key) return wired.syncWinners;
@@ -57,7 +60,7 @@ async function syncWinnersWithCurrentKey(): Promise<SyncWinners> {
   return syncWinners;
 }
 
-// Cold start: a missing parameter fails the initialisation, before any schedule depends on it.
+// Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
 await syncWinnersWithCurrentKey();
 
 /** Runs the scheduled sync. Not-yet-available data is success; a failure throws so retries and the DLQ see it. */
