@@ -177,12 +177,16 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return { rows, unreadable };
   }
 
-  /** Reads the winner-rows index too: its entries are about 150 bytes, the items up to tens of KB. */
+  /**
+   * Reads the table, not the index: what decides whether a sync fetches a session again is whether
+   * its item is there, and an index entry can outlive its item when an embedded store is repaired.
+   */
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await this.queryWinnerRows('storedSessions', {
+    const items = await this.query('storedSessions', {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
+      ProjectionExpression: 'sk',
     });
     return items.map((item) => sessionDateOf(item, this.tableName));
   }

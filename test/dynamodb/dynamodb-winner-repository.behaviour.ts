@@ -287,9 +287,9 @@ export function testDynamoDbWinnerRepository(
       expect(unreadable).toEqual([]);
       expect(stored).toEqual(dates);
       expect(warnings).toEqual(['Winner-rows index unavailable: lists read full items until it is']);
-      // Each read: the refused index Query, then at least two pages of the table.
+      // The list: the refused index Query, then the table's pages; storedSessions reads the table anyway.
       expect(fixture.operations.every((operation) => operation === 'Query')).toBe(true);
-      expect(fixture.operations.length).toBeGreaterThanOrEqual(6);
+      expect(fixture.operations.length).toBeGreaterThanOrEqual(3);
       // 2.5 MB to write and read back twice: a heavy test on a shared machine.
     }, 90_000);
 
