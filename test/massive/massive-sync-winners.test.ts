@@ -192,7 +192,8 @@ describe('MassiveStockQuoteProvider feeding SyncWinners, against the fake Massiv
       emptyBody: true,
     });
     server.setFault({ kind: 'slow', delayMs: 400, endpoint: 'aggregates-range', ticker: 'META', times: 1 });
-    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150 });
+    // One call at a time, as the call count assumes: with a 150 ms timeout, only META's call may time out.
+    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150, maxInFlight: 1 });
 
     const summary = await sync.execute({ window: { sessions: 10 } });
 
