@@ -5,11 +5,15 @@ import type { QuoteRequest } from '../../core/index.ts';
 import { easternTime } from '../../core/index.ts';
 import {
   InvalidResponseError,
+  MalformedApiKeyError,
   RateLimitedError,
   ResponseTooLargeError,
   WrongTickerError,
 } from '../../adapters/massive/massive-errors.ts';
-import { MASSIVE_DEFAULT_MAX_BODY_BYTES } from '../../adapters/massive/massive-http-client.ts';
+import {
+  isValidHeaderValue,
+  MASSIVE_DEFAULT_MAX_BODY_BYTES,
+} from '../../adapters/massive/massive-http-client.ts';
 import {
   groupedBody,
   groupedRow,
@@ -305,5 +309,29 @@ describe('Massive rate limiting, said honestly', () => {
       'gave up after 3 attempts because the server asked to wait 3600 seconds',
     );
     expect(time.sleeps).toEqual([2_000, 2_000]);
+  });
+});
+
+describe('a key that cannot go in a header', () => {
+  it.each([
+    ['a line break inside', 'abc\ndef'],
+    ['a carriage return', 'abc\rdef'],
+    ['a NUL', 'abc\u0000def'],
+    ['a non-Latin-1 letter', 'abc\u20acdef'],
+  ])('with %s is a configuration error before any call, never a retried network error', async (_, apiKey) => {
+    const scope = range('AAPL').reply(200, rangeBody('AAPL', [rangeBar(FROM)]));
+    const { provider, time } = testProvider({ apiKey });
+
+    await expect(provider.fetchDailyBars(request(['AAPL']))).rejects.toThrow(MalformedApiKeyError);
+
+    expect(scope.isDone()).toBe(false);
+    expect(time.sleeps).toEqual([]);
+    expect(isValidHeaderValue(apiKey)).toBe(false);
+  });
+
+  it('isValidHeaderValue takes ordinary keys and refuses surrounding whitespace', () => {
+    expect(isValidHeaderValue('AbC_123-xyz.789~')).toBe(true);
+    expect(isValidHeaderValue(' key')).toBe(false);
+    expect(isValidHeaderValue('key\t')).toBe(false);
   });
 });
