@@ -126,10 +126,11 @@ function soleBar(copies: readonly DailyBar[]): DailyBar | { readonly conflict: s
   };
 }
 
-type PreviousClose = { readonly close: number } | { readonly problem: string };
+/** A ticker's previous close for the close-to-close basis, or why it cannot be used. */
+export type PreviousClose = { readonly close: number } | { readonly problem: string };
 
 /** The previous session's close per ticker: known, or why not (copies that disagree, a bad price). */
-function previousClosesOf(previousBars: readonly DailyBar[]): Map<string, PreviousClose> {
+export function previousClosesOf(previousBars: readonly DailyBar[]): Map<string, PreviousClose> {
   const closes = new Map<string, PreviousClose>();
   for (const [symbol, copies] of groupBySymbol(previousBars)) closes.set(symbol, previousCloseOf(copies));
   return closes;
@@ -151,8 +152,8 @@ function compareMovers(a: RankedMover, b: RankedMover): number {
 }
 
 /**
- * Ranks one session's bars. `previousBars` (the previous session's bars, from the same fetch) are required
- * for the close-to-close basis. A ticker appears once at most, in the ranking or in `excluded` with a
+ * Ranks one session's bars. `previousCloses` (from `previousClosesOf` the previous session's bars of the
+ * same fetch) are required for the close-to-close basis. A ticker appears once at most, in the ranking or in `excluded` with a
  * reason: copies of one bar count once, copies that disagree exclude the ticker, and a bar whose
  * numbers are not sane (BAR_BOUNDS) is excluded, so a bad bar can never produce a NaN winner or a number
  * the store refuses.
@@ -160,11 +161,10 @@ function compareMovers(a: RankedMover, b: RankedMover): number {
 export function rankMovers(
   bars: readonly DailyBar[],
   basis: Basis = DEFAULT_BASIS,
-  previousBars: readonly DailyBar[] = [],
+  previousCloses: ReadonlyMap<string, PreviousClose> = new Map(),
 ): Ranking {
   const ranking: RankedMover[] = [];
   const excluded: ExcludedSymbol[] = [];
-  const previousCloses = previousClosesOf(basis === 'close-to-close' ? previousBars : []);
   for (const [symbol, copies] of groupBySymbol(bars)) {
     const bar = soleBar(copies);
     if ('conflict' in bar) {
@@ -206,7 +206,7 @@ export function rankMovers(
 export function pickWinner(
   bars: readonly DailyBar[],
   basis: Basis = DEFAULT_BASIS,
-  previousBars?: readonly DailyBar[],
+  previousCloses?: ReadonlyMap<string, PreviousClose>,
 ): RankedMover | undefined {
-  return rankMovers(bars, basis, previousBars).winner;
+  return rankMovers(bars, basis, previousCloses).winner;
 }

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DailyBar } from '../../core/index.ts';
-import { BAR_BOUNDS, DEFAULT_BASIS, percentChange, pickWinner, rankMovers } from '../../core/index.ts';
+import {
+  BAR_BOUNDS,
+  DEFAULT_BASIS,
+  percentChange,
+  pickWinner,
+  previousClosesOf,
+  rankMovers,
+} from '../../core/index.ts';
 
 function bar(symbol: string, open: number, close: number, session = '2025-07-02'): DailyBar {
   return {
@@ -52,7 +59,9 @@ describe('rankMovers, open-to-close (the default)', () => {
     const bars = [bar('AAPL', 100, 105)];
 
     expect(DEFAULT_BASIS).toBe('open-to-close');
-    expect(rankMovers(bars, 'open-to-close', [previous('AAPL', 50)])).toEqual(rankMovers(bars));
+    expect(rankMovers(bars, 'open-to-close', previousClosesOf([previous('AAPL', 50)]))).toEqual(
+      rankMovers(bars),
+    );
     expect(rankMovers(bars).winner).not.toHaveProperty('previousClose');
   });
 
@@ -132,7 +141,7 @@ describe('rankMovers, close-to-close', () => {
     const bars = [bar('AAPL', 100, 100), bar('TSLA', 100, 105)];
     const previousBars = [previous('AAPL', 90), previous('TSLA', 104)];
 
-    const closeToClose = rankMovers(bars, 'close-to-close', previousBars);
+    const closeToClose = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
     const openToClose = rankMovers(bars, 'open-to-close');
 
     expect(closeToClose.winner).toEqual({
@@ -154,7 +163,7 @@ describe('rankMovers, close-to-close', () => {
     const bars = [bar('AAPL', 100, 101), bar('NEW', 10, 20), bar('ZERO', 10, 20), bar('NAN', 10, 20)];
     const previousBars = [previous('AAPL', 100), previous('ZERO', 0), previous('NAN', Number.NaN)];
 
-    const { winner, ranking, excluded } = rankMovers(bars, 'close-to-close', previousBars);
+    const { winner, ranking, excluded } = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
 
     expect(winner?.symbol).toBe('AAPL');
     expect(symbolsOf(ranking)).toEqual(['AAPL']);
@@ -173,7 +182,11 @@ describe('rankMovers, close-to-close', () => {
   });
 
   it('still excludes a bar with an invalid price even when its previous close is valid', () => {
-    const { excluded } = rankMovers([bar('BAD', 100, Number.NaN)], 'close-to-close', [previous('BAD', 100)]);
+    const { excluded } = rankMovers(
+      [bar('BAD', 100, Number.NaN)],
+      'close-to-close',
+      previousClosesOf([previous('BAD', 100)]),
+    );
 
     expect(excluded).toEqual([{ symbol: 'BAD', reason: expect.stringMatching(/price/) }]);
   });
@@ -223,7 +236,7 @@ describe('rankMovers: duplicate bars', () => {
       previous('MSFT', 50),
     ];
 
-    const { ranking, excluded } = rankMovers(bars, 'close-to-close', previousBars);
+    const { ranking, excluded } = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
 
     expect(symbolsOf(ranking)).toEqual(['AAPL']);
     expect(excluded).toEqual([{ symbol: 'MSFT', reason: 'conflicting previous closes (100 vs 50)' }]);
@@ -266,9 +279,11 @@ describe('rankMovers: sane bounds', () => {
     fc.assert(
       fc.property(price, price, price, (open, close, previousClose) => {
         const [openToClose] = rankMovers([bar('X', open, close)]).ranking;
-        const [closeToClose] = rankMovers([bar('X', open, close)], 'close-to-close', [
-          previous('X', previousClose),
-        ]).ranking;
+        const [closeToClose] = rankMovers(
+          [bar('X', open, close)],
+          'close-to-close',
+          previousClosesOf([previous('X', previousClose)]),
+        ).ranking;
 
         for (const mover of [openToClose, closeToClose]) {
           expect(Number.isFinite(mover?.changePercent)).toBe(true);

@@ -178,7 +178,7 @@ describe('MassiveStockQuoteProvider feeding SyncWinners, against the fake Massiv
 
     expect(summary.stored).toEqual([]);
     expect(summary.failed).toHaveLength(10);
-    expect(await repository.latest(10)).toEqual([]);
+    expect((await repository.latestWinners(10)).rows).toEqual([]);
   });
 
   it('transient faults (5xx, HTML, slow, reset, 429) are retried and leave no trace in the result', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { QuoteRequest } from '../../core/index.ts';
-import { isTradingDay, percentChange, rankMovers, SyncWinners, tradingSessions } from '../../core/index.ts';
+import {
+  isTradingDay,
+  percentChange,
+  previousClosesOf,
+  rankMovers,
+  SyncWinners,
+  tradingSessions,
+} from '../../core/index.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
@@ -137,6 +144,6 @@ describe('SimulatedStockQuoteProvider', () => {
     const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-10', 5));
     const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-09', 5));
     expect(stored?.source).toBe('simulated');
-    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousBars).winner);
+    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousClosesOf(previousBars)).winner);
   });
 });

@@ -3,7 +3,7 @@
  * bodies of its error table, a capturing logger and fake time for the provider's tests.
  */
 import type { Basis, Ranking } from '../../core/index.ts';
-import { easternTime, previousSession, rankMovers } from '../../core/index.ts';
+import { easternTime, previousClosesOf, previousSession, rankMovers } from '../../core/index.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import type { AppLogger } from '../../adapters/observability/app-logger.ts';
@@ -184,5 +184,5 @@ export function simulatedRanking(
 ): Ranking {
   const bars = symbols.map((symbol) => simulatedDailyBar(symbol, session, seed));
   const previousBars = symbols.map((symbol) => simulatedDailyBar(symbol, previousSession(session), seed));
-  return rankMovers(bars, basis, previousBars);
+  return rankMovers(bars, basis, previousClosesOf(previousBars));
 }
