@@ -133,7 +133,10 @@ export function alterBars(
     if (!chosen(row)) return [row];
     switch (spec.kind) {
       case 'duplicate-bars':
-        return [row, spec.conflicting ? { ...row, c: row.o * 1.5, h: Math.max(row.h, row.o * 1.5) } : { ...row }];
+        return [
+          row,
+          spec.conflicting ? { ...row, c: row.o * 1.5, h: Math.max(row.h, row.o * 1.5) } : { ...row },
+        ];
       case 'midnight-utc':
         return [{ ...row, t: Date.parse(`${sessionOf(row)}T00:00:00.000Z`) }];
       case 'huge-numbers':
