@@ -175,6 +175,8 @@ export function describeIoFailure(error: unknown): string {
     EPERM: 'permission denied',
     ENOTDIR: 'a file stands where a directory should be',
     EEXIST: 'a file stands where a directory should be',
+    // What a recursive mkdir reports on a read-only file system as well as under a missing parent.
+    ENOENT: 'cannot be created (a read-only file system, or a parent that cannot be made)',
   };
   const cause = (failure.code && causes[failure.code]) ?? failure.message;
   return failure.path ? `${failure.path}: ${cause}` : cause;
