@@ -106,7 +106,12 @@ export function registerDb(program: Command): void {
       const runtime = await openRuntime(configFrom(options));
       try {
         // 'wx': a backup never overwrites a file, least of all an older backup.
-        const file = options.output ? await open(options.output, 'wx') : undefined;
+        const file = options.output
+          ? await open(options.output, 'wx').catch((error: NodeJS.ErrnoException) => {
+              if (error.code !== 'EEXIST') throw error;
+              throw new UsageError(`${options.output} already exists: an export never overwrites a file.`);
+            })
+          : undefined;
         try {
           const count = await exportTable(runtime.table.client, runtime.table.name, async (line) => {
             if (file) await file.write(line);

@@ -55,27 +55,31 @@ describe('commands beside a running `serve`', () => {
     },
   );
 
-  it('serve prints the endpoint it serves its store on, and a DynamoDB client can use it', async () => {
-    const env = environment();
-    let output = '';
-    const child = spawnCli(['serve', '--port', '0', '--no-sync'], env);
-    try {
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /served to other commands at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-          if (match) resolve(match[1] as string);
+  it(
+    'serve prints the endpoint it serves its store on, and a DynamoDB client can use it',
+    { timeout: 60_000 },
+    async () => {
+      const env = environment();
+      let output = '';
+      const child = spawnCli(['serve', '--port', '0', '--no-sync'], env);
+      try {
+        const endpoint = await new Promise<string>((resolve, reject) => {
+          child.stdout?.on('data', (chunk: Buffer) => {
+            output += chunk.toString();
+            const match = /served to other commands at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+            if (match) resolve(match[1] as string);
+          });
+          child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
         });
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
-      });
 
-      const answer = await (await fetch(endpoint)).text();
+        const answer = await (await fetch(endpoint)).text();
 
-      expect(answer).toMatch(/^healthy: dynamodb/);
-    } finally {
-      child.kill('SIGTERM');
-    }
-  });
+        expect(answer).toMatch(/^healthy: dynamodb/);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    },
+  );
 
   it(
     'a record left by a killed serve is ignored: the next command opens the store itself',
@@ -145,36 +149,41 @@ describe('start-up failures end the process', () => {
   let blocker: Server | undefined;
   afterAll(() => blocker?.close());
 
-  it('serve on a port already taken: one line naming the port, exit 1 within 5 s of opening the store', async () => {
-    blocker = createServer();
-    const port = await new Promise<number>((resolve) =>
-      blocker?.listen(0, '127.0.0.1', () => resolve((blocker?.address() as { port: number }).port)),
-    );
-    const child = spawnCli(['serve', '--port', String(port), '--no-sync'], environment());
-    let stderr = '';
-    // The simulated-data warning comes as the store is opened: the process must end soon after it.
-    const opening = new Promise<number>((resolve) =>
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('SIMULATED')) resolve(Date.now());
-      }),
-    );
-    const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
-      child.once('exit', (code) => resolve({ code, at: Date.now() })),
-    );
+  it(
+    'serve on a port already taken: one line naming the port, exit 1 within 5 s of opening the store',
+    { timeout: 60_000 },
+    async () => {
+      blocker = createServer();
+      const port = await new Promise<number>((resolve) =>
+        blocker?.listen(0, '127.0.0.1', () => resolve((blocker?.address() as { port: number }).port)),
+      );
+      const child = spawnCli(['serve', '--port', String(port), '--no-sync'], environment());
+      let stderr = '';
+      // The simulated-data warning comes as the store is opened: the process must end soon after it.
+      const opening = new Promise<number>((resolve) =>
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('SIMULATED')) resolve(Date.now());
+        }),
+      );
+      const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
+        child.once('exit', (code) => resolve({ code, at: Date.now() })),
+      );
 
-    const [openedAt, exited] = await Promise.all([opening, exit]);
+      const [openedAt, exited] = await Promise.all([opening, exit]);
 
-    expect(exited.code).toBe(1);
-    expect(exited.at - openedAt).toBeLessThan(5_000);
-    expect(stderr.trim().split('\n').at(-1)).toBe(
-      `stocks-cli: port ${port} is already in use on 127.0.0.1; choose another with --port or PORT.`,
-    );
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+      expect(exited.code).toBe(1);
+      expect(exited.at - openedAt).toBeLessThan(5_000);
+      expect(stderr.trim().split('\n').at(-1)).toBe(
+        `stocks-cli: port ${port} is already in use on 127.0.0.1; choose another with --port or PORT.`,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it.each([['winners'], ['serve', '--port', '0', '--no-sync']])(
     "AWS_REGION='us-east-1 ' (a trailing space): %s exits 2 naming AWS_REGION",
+    { timeout: 60_000 },
     async (...args) => {
       const run = await runCli(args, environment({ AWS_REGION: 'us-east-1 ' }));
 
