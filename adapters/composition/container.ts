@@ -8,7 +8,8 @@ import { DEFAULT_TABLE_NAME } from '../config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../dynamodb/embedded-dynamodb.ts';
 import { MoversApi } from '../http/movers-api.ts';
-import { CachingWinnerRepository } from '../memory/caching-winner-repository.ts';
+import { ResponseCache } from '../http/response-cache.ts';
+import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
@@ -66,6 +67,17 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
           createQuoteProvider(config, context.get(TOKENS.clock), context.get(TOKENS.logger)),
       )
       .inSingletonScope();
+    bind(TOKENS.responseCache)
+      .toDynamicValue(
+        (context) =>
+          new ResponseCache({
+            clock: context.get(TOKENS.clock),
+            ttlMs: config.readCacheSeconds * 1000,
+            maxBytes: config.readCacheMaxMb * 1024 * 1024,
+          }),
+      )
+      .inSingletonScope();
+    // Every write through the container (a sync inside `serve`) drops the API's cached answers at once.
     bind(TOKENS.winnerRepository)
       .toDynamicValue((context) => {
         const store =
@@ -76,9 +88,8 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
             watchlist: config.watchlistName,
             logger: context.get(TOKENS.logger),
           });
-        return config.readCacheSeconds > 0
-          ? new CachingWinnerRepository(store, context.get(TOKENS.clock), config.readCacheSeconds * 1000)
-          : store;
+        const cache = context.get(TOKENS.responseCache);
+        return new WriteNotifyingWinnerRepository(store, () => cache.clear());
       })
       .inSingletonScope();
   });
@@ -90,6 +101,7 @@ function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger)
     apiKey: config.massiveApiKey,
     baseUrl: config.massiveBaseUrl,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    maxInFlight: config.massiveMaxInFlight,
     clock,
     logger,
   });
@@ -127,14 +139,16 @@ const useCasesModule = new ContainerModule(({ bind }) => {
         listWinners: ListWinners,
         getSessionResult: GetSessionResult,
         repository: WinnerRepository,
+        cache: ResponseCache,
         clock: Clock,
         config: AppConfig,
         logger: AppLogger,
-      ) => new MoversApi({ listWinners, getSessionResult, repository, clock, config, logger }),
+      ) => new MoversApi({ listWinners, getSessionResult, repository, cache, clock, config, logger }),
       [
         TOKENS.listWinners,
         TOKENS.getSessionResult,
         TOKENS.winnerRepository,
+        TOKENS.responseCache,
         TOKENS.clock,
         TOKENS.config,
         TOKENS.logger,

@@ -110,6 +110,20 @@ export class CorruptWinnerItemError extends DynamoDbError {
   }
 }
 
+/** A session result holding a number DynamoDB cannot store: refused before any write, naming the session. */
+export class UnstorableSessionResultError extends DynamoDbError {
+  readonly code = 'UNSTORABLE_NUMBER';
+  constructor(
+    readonly session: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `The result of session ${session} was not stored: it holds numbers DynamoDB cannot store ` +
+        `(${problems.join('; ')}). Nothing of it was written; the upstream bars of that session need checking.`,
+    );
+  }
+}
+
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',

@@ -40,6 +40,7 @@ export function registerServe(program: Command): void {
           api: runtime.container.get(TOKENS.moversApi),
           staticDir: WEB_DIST,
           logger: runtime.logger,
+          maxInFlight: runtime.config.serveMaxInFlight,
         });
         await listen(server, runtime.config.port);
       } catch (error) {
