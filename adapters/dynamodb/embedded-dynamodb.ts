@@ -137,13 +137,12 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   throw new EmbeddedStoreDamagedError(location, problems);
 }
 
-/** A client for a local endpoint: DynamoDB-compatible servers need credentials in the request, not real ones. */
+/** DynamoDB-compatible servers need credentials in the request, not real ones. */
+export const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** A client for a local endpoint that ignores credentials (this store, tests' servers). */
 export function createLocalDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new DynamoDBClient({ endpoint, region: 'local', credentials: PLACEHOLDER_CREDENTIALS });
 }
 
 /**
