@@ -16,7 +16,7 @@ import {
   describeItems,
   droppedRecords,
   inspectBeforeOpen,
-  listItemKeys,
+  listStoreKeys,
   missingSinceSeal,
   readJson,
   recordDamage,
@@ -105,7 +105,7 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     close() {
       closing ??= (async () => {
         if (options.share) await forgetHolder(options.dataDir);
-        const items = await listItemKeys(level).catch(() => undefined);
+        const items = await listStoreKeys(level).catch(() => undefined);
         await closeServer(server);
         // Without a new seal the next open compares with an older one, a subset of what is stored:
         // a store that cannot be listed or a seal that cannot be written must not fail the command.
@@ -124,7 +124,7 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   const problems = await droppedRecords(location);
   let items: string[] = [];
   try {
-    items = await listItemKeys(level);
+    items = await listStoreKeys(level);
   } catch (error) {
     problems.push(`reading it failed (${(error as Error).message})`);
   }

@@ -173,7 +173,7 @@ async function verificationReport(
     import('../../adapters/dynamodb/embedded-store-files.ts'),
     import('../../adapters/dynamodb/winners-table.ts'),
   ]);
-  const affected = [...(report.lost ?? []), ...report.unreadable];
+  const affected = [...new Set([...(report.lost ?? []), ...report.unreadable])];
   const damaged = report.problems.length > 0 || affected.length > 0;
   const state = damaged ? (repaired ? 'repaired' : 'DAMAGED') : 'sound';
   const readable = report.stored.length - report.unreadable.length;
