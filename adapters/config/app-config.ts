@@ -110,7 +110,7 @@ export const CONFIG_VARIABLES = {
   },
   readCacheMaxMb: {
     env: 'READ_CACHE_MAX_MB',
-    help: 'megabytes of finished answers the API keeps, least recently used dropped first, 1-1024 (default 32)',
+    help: 'megabytes of finished answers the API keeps, least recently used dropped first, 1-1024 (default 16)',
   },
   port: { env: 'PORT', help: 'port of `stocks-cli serve`, 0 = any free port (default 3000)' },
   serveMaxInFlight: {
@@ -176,7 +176,7 @@ const DEFAULTS: Record<ConfigKey, unknown> = {
   region: undefined,
   corsOrigin: '*',
   readCacheSeconds: 5,
-  readCacheMaxMb: 32,
+  readCacheMaxMb: 16,
   port: 3000,
   serveMaxInFlight: 64,
   syncTimesEt: '16:30,00:30',

@@ -33,7 +33,7 @@ export interface LocalServerOptions {
  * Store reads of cache misses run this many at a time. The embedded store shares this process's one
  * thread: more reads in parallel would only interleave and slow each other, and /health with them.
  */
-const STORE_WORK_CONCURRENCY = 4;
+const STORE_WORK_CONCURRENCY = 2;
 const RETRY_AFTER_SECONDS = 1;
 
 /** True for the paths the API owns; everything else is the dashboard's static files. */

@@ -1,6 +1,6 @@
 import type Alpine from 'alpinejs';
 import type { MoversResponse } from './api.ts';
-import { ApiError, getJson, isMoversResponse, isSessionResponse, loadApiBase } from './api.ts';
+import { ApiError, apiClient, isMoversResponse, isSessionResponse } from './api.ts';
 import type { SessionRow, TallyEntry } from './board.ts';
 import {
   basisLabel,
@@ -14,7 +14,7 @@ import {
 } from './board.ts';
 import type { ChartPoint } from './chart.ts';
 import { renderChart } from './chart.ts';
-import { formatInstant, formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
+import { formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
 
 export const DAY_CHOICES: readonly number[] = [7, 30, 90];
 export const DEFAULT_DAYS = 7;
@@ -41,8 +41,7 @@ export function dashboard() {
   // Not reactive state: the in-flight request and the chart's size watcher.
   let inFlight: AbortController | undefined;
   let resizeObserver: ResizeObserver | undefined;
-  let apiBase: Promise<string> | undefined;
-  const base = () => (apiBase ??= loadApiBase());
+  const api = apiClient();
 
   return component({
     days: DEFAULT_DAYS,
@@ -104,12 +103,6 @@ export function dashboard() {
       return movers.asOfTime
         ? `${formatMarketTime(movers.asOfTime)} (session close)`
         : formatLongDate(movers.asOf);
-    },
-    get generatedLabel(): string {
-      return this.movers?.generatedAt ? formatInstant(this.movers.generatedAt) : '';
-    },
-    get hasGenerated(): boolean {
-      return this.generatedLabel !== '';
     },
     get watchlistText(): string {
       return this.movers?.watchlist?.join(', ') ?? '';
@@ -181,7 +174,7 @@ export function dashboard() {
       this.status = 'loading';
       this.errorMessage = '';
       try {
-        const body = await getJson(`${await base()}/movers?days=${this.days}`, request.signal);
+        const body = await api(`/movers?days=${this.days}`, request.signal);
         if (!isMoversResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         if (request.signal.aborted) return;
@@ -245,7 +238,7 @@ export function dashboard() {
     async loadDetail(row: SessionRow) {
       row.detail = pendingDetail('loading');
       try {
-        const body = await getJson(`${await base()}/movers/${encodeURIComponent(row.date)}`);
+        const body = await api(`/movers/${encodeURIComponent(row.date)}`);
         if (!isSessionResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         row.detail = detailView(body);
