@@ -62,7 +62,13 @@ async function startInMemoryServer(bodyFile: string): Promise<{ url: string; sto
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function measure(url: string) {
+interface Measured {
+  readonly requestsPerSecond: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+}
+
+async function measure(url: string): Promise<Measured> {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -76,6 +82,19 @@ async function measure(url: string) {
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
   };
+}
+
+async function alternately(
+  runs: readonly [() => Promise<Measured>, () => Promise<Measured>],
+): Promise<[Measured, Measured]> {
+  const first: Measured[] = [];
+  const second: Measured[] = [];
+  for (let round = 0; round < 2; round += 1) {
+    first.push(await runs[0]());
+    second.push(await runs[1]());
+  }
+  const best = (all: Measured[]) => all.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+  return [best(first), best(second)];
 }
 
 /** The answer must be the real one: `days` sessions, every one with its stored winner. */
@@ -119,8 +138,8 @@ try {
     writeFileSync(staticFile, seven.body);
     const inMemory = await startInMemoryServer(bodyFile);
     try {
-      const movers = await measure(week);
-      const baseline = await measure(inMemory.url);
+      // Alternated, best of two each: a busy machine slows whichever runs in a bad moment, not one side.
+      const [movers, baseline] = await alternately([() => measure(week), () => measure(inMemory.url)]);
       const staticFileRow = await measure(`${serve.url}/${STATIC_NAME}`);
       const movers365 = await measure(year);
       results = { seven, yearly, movers, baseline, staticFileRow, movers365 };

@@ -111,10 +111,12 @@ try {
 
     const memoryAsOfs = asOfs.slice(0, DISTINCT_REQUESTS);
     const memoryStarted = performance.now();
+    let halfway = before;
     for (let next = 0; next < memoryAsOfs.length; next += MEMORY_CONCURRENCY) {
       const batch = memoryAsOfs.slice(next, next + MEMORY_CONCURRENCY).map(movers);
       const answers = await Promise.all(batch.map(get));
       answers.forEach((answer, index) => assertFullWindow(answer, batch[index] as string));
+      if (next + MEMORY_CONCURRENCY === memoryAsOfs.length / 2) halfway = memoryOf(pid);
     }
     const memorySeconds = round((performance.now() - memoryStarted) / 1000);
     const after = memoryOf(pid);
@@ -154,6 +156,7 @@ try {
             requests: `${DISTINCT_REQUESTS} distinct GET /movers?days=${DAYS}&asOf=..., ${MEMORY_CONCURRENCY} at a time, every one checked (365 sessions, 365 winners)`,
             seconds: memorySeconds,
             rssBeforeMb: before.rssMb,
+            rssAfterHalfMb: halfway.rssMb,
             rssAfterMb: after.rssMb,
             peakRssMb: after.peakRssMb,
             rssGrowthMb: growthMb,

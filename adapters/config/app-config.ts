@@ -106,7 +106,7 @@ export const CONFIG_VARIABLES = {
   },
   readCacheSeconds: {
     env: 'READ_CACHE_SECONDS',
-    help: 'seconds the API keeps a finished answer in memory (writes by this process clear it at once), 0-3600, 0 = off (default 5)',
+    help: 'seconds the API keeps a finished answer; writes by this process clear it at once, 0-3600, 0 = off (default 5)',
   },
   readCacheMaxMb: {
     env: 'READ_CACHE_MAX_MB',
