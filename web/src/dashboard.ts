@@ -36,12 +36,28 @@ function component<T extends { [key in keyof T]: T[key] }>(definition: Alpine.Al
   return definition;
 }
 
+const api = apiClient();
+
+function moversPath(days: number): string {
+  return `/movers?days=${days}`;
+}
+
+/** The first window's request, when main.ts started it before Alpine walked the page. */
+let firstLoad: { readonly path: string; readonly answer: Promise<unknown> } | undefined;
+
+/** Starts the winners request for the page's window at once, rather than after Alpine has started. */
+export function startFirstLoad(search: string): void {
+  const path = moversPath(daysFromSearch(search));
+  firstLoad = { path, answer: api(path) };
+  // Settled here: the component reads it (or drops it) later.
+  firstLoad.answer.catch(() => undefined);
+}
+
 /** The whole board: one component, so every state and every fetch lives here and not in the markup. */
 export function dashboard() {
   // Not reactive state: the in-flight request and the chart's size watcher.
   let inFlight: AbortController | undefined;
   let resizeObserver: ResizeObserver | undefined;
-  const api = apiClient();
 
   return component({
     days: DEFAULT_DAYS,
@@ -174,7 +190,10 @@ export function dashboard() {
       this.status = 'loading';
       this.errorMessage = '';
       try {
-        const body = await api(`/movers?days=${this.days}`, request.signal);
+        const path = moversPath(this.days);
+        const started = firstLoad?.path === path ? firstLoad.answer : undefined;
+        firstLoad = undefined;
+        const body = await (started ?? api(path, request.signal));
         if (!isMoversResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         if (request.signal.aborted) return;
