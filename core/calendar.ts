@@ -156,34 +156,76 @@ export function isEarlyClose(date: string): boolean {
   return date.endsWith('-07-03');
 }
 
+/**
+ * Every session of the calendar, ascending, built once on first use (about 12 800 dates, a few
+ * milliseconds). Windows and steps are then a binary search and a slice, so a cached `days=365` answer
+ * does not pay for walking the rules session by session on every request.
+ */
+let sessionIndexCache: readonly string[] | undefined;
+
+function sessionIndex(): readonly string[] {
+  if (sessionIndexCache) return sessionIndexCache;
+  const sessions: string[] = [];
+  for (
+    let day = toDayNumber(CALENDAR_FIRST_DATE), last = toDayNumber(CALENDAR_LAST_DATE);
+    day <= last;
+    day++
+  ) {
+    const date = fromDayNumber(day);
+    if (!isWeekend(date) && !holidaysOf(yearOf(date)).has(date)) sessions.push(date);
+  }
+  sessionIndexCache = sessions;
+  return sessions;
+}
+
+/** The position of the first session after `date` (`orOn`: on or after), or the index length if none. */
+function indexAfter(date: string, orOn: boolean): number {
+  const sessions = sessionIndex();
+  let low = 0;
+  let high = sessions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const session = sessions[middle] as string;
+    if (session < date || (!orOn && session === date)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** All sessions with `from <= date <= to`, ascending. */
 export function tradingSessions(from: string, to: string): string[] {
   checkedDate(from);
   checkedDate(to);
   if (from > to) throw new InvalidRangeError(`The range start ${from} is after its end ${to}.`);
-  const sessions: string[] = [];
-  for (let day = toDayNumber(from), last = toDayNumber(to); day <= last; day++) {
-    const date = fromDayNumber(day);
-    if (!isWeekend(date) && !holidaysOf(yearOf(date)).has(date)) sessions.push(date);
-  }
-  return sessions;
-}
-
-function stepToSession(date: string, step: 1 | -1): string {
-  checkedDate(date);
-  let candidate = addDays(date, step);
-  while (!isTradingDay(candidate)) candidate = addDays(candidate, step);
-  return candidate;
+  return sessionIndex().slice(indexAfter(from, true), indexAfter(to, false));
 }
 
 /** The last session strictly before `date` (which need not be a session itself). */
 export function previousSession(date: string): string {
-  return stepToSession(date, -1);
+  const session = sessionIndex()[indexAfter(checkedDate(date), true) - 1];
+  if (session === undefined) {
+    throw new OutsideCalendarError(
+      date,
+      CALENDAR_FIRST_DATE,
+      CALENDAR_LAST_DATE,
+      `There is no session before ${date} in the supported trading calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}).`,
+    );
+  }
+  return session;
 }
 
 /** The first session strictly after `date` (which need not be a session itself). */
 export function nextSession(date: string): string {
-  return stepToSession(date, 1);
+  const session = sessionIndex()[indexAfter(checkedDate(date), false)];
+  if (session === undefined) {
+    throw new OutsideCalendarError(
+      date,
+      CALENDAR_FIRST_DATE,
+      CALENDAR_LAST_DATE,
+      `There is no session after ${date} in the supported trading calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}).`,
+    );
+  }
+  return session;
 }
 
 /** The `n` most recent sessions on or before `asOf`, newest first. */
@@ -191,13 +233,20 @@ export function lastSessions(n: number, asOf: string): string[] {
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidRangeError(`The number of sessions must be a whole number >= 0, got ${n}.`);
   checkedDate(asOf);
-  const sessions: string[] = [];
-  let candidate = isTradingDay(asOf) ? asOf : previousSession(asOf);
-  while (sessions.length < n) {
-    sessions.push(candidate);
-    if (sessions.length < n) candidate = previousSession(candidate);
+  if (n === 0) return [];
+  const end = indexAfter(asOf, false);
+  if (end < n) {
+    throw new OutsideCalendarError(
+      asOf,
+      CALENDAR_FIRST_DATE,
+      CALENDAR_LAST_DATE,
+      `The ${n} sessions up to ${asOf} reach before the first session of the supported trading calendar ` +
+        `(${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}): it holds ${end} session${end === 1 ? '' : 's'} up to ${asOf}.`,
+    );
   }
-  return sessions;
+  return sessionIndex()
+    .slice(end - n, end)
+    .reverse();
 }
 
 /** First day of daylight time and the day it ends, by the US rules in force that year. */

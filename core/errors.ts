@@ -20,8 +20,9 @@ export class OutsideCalendarError extends DomainError {
     readonly value: string,
     readonly first: string,
     readonly last: string,
+    message = `Date ${value} is outside the supported trading calendar (${first} to ${last}).`,
   ) {
-    super(`Date ${value} is outside the supported trading calendar (${first} to ${last}).`);
+    super(message);
   }
 }
 

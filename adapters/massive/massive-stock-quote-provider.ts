@@ -6,12 +6,20 @@ import type {
   StockQuoteProvider,
   UndeliveredSession,
 } from '../../core/index.ts';
-import { easternDateOf, easternTime, previousSession } from '../../core/index.ts';
+import { easternTime, previousSession } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import type { MassiveFetchPlan } from './massive-fetch-plan.ts';
 import { planMassiveFetch } from './massive-fetch-plan.ts';
-import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
+import { mapWithConcurrency } from './bounded-concurrency.ts';
+import type { MassiveEndpoint } from './massive-errors.ts';
+import {
+  InvalidResponseError,
+  isFatalMassiveError,
+  NotYetAvailableError,
+  WrongTickerError,
+} from './massive-errors.ts';
+import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
 import type { AggregatesRangeResponse } from './massive-schemas.ts';
 import { aggregatesRangeResponseSchema, groupedDailyResponseSchema } from './massive-schemas.ts';
@@ -28,6 +36,10 @@ export interface MassiveProviderOptions {
   readonly timeoutMs?: number;
   /** Attempts per request, the first included; default 4. */
   readonly maxAttempts?: number;
+  /** Bytes a response body may have (after decompression); default 16 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Calls in flight at once, 1-32; default 4. The rate limiter still paces every call start. */
+  readonly maxInFlight?: number;
   readonly clock: Clock;
   readonly sleep?: Sleep;
   readonly random?: () => number;
@@ -38,38 +50,68 @@ export const MASSIVE_DEFAULT_BASE_URL = 'https://api.massive.com';
 export const MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE = 5;
 export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
 export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
+export const MASSIVE_DEFAULT_MAX_IN_FLIGHT = 4;
+export const MASSIVE_MAX_IN_FLIGHT_LIMIT = 32;
 
 /** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
 const MAX_RANGE_PAGES = 100;
 /** The free plan publishes a session's bars some hours after the close; a refusal can only concern these. */
 const PUBLISHING_WINDOW_MS = 24 * 3_600_000;
 const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
+/** Dropped or conflicting bars named in one log line; the count says how many there were. */
+const LOGGED_EXAMPLES = 5;
+
+/** What "before end of day" refusals have taught the range calls in flight so far. */
+interface RangeRefusals {
+  /** The newest session still worth asking for. */
+  to: string;
+  readonly unpublished: Set<string>;
+  refusal: Error | undefined;
+}
 
 /**
  * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
  * ticker, or one grouped-daily call per session, whichever is cheaper for the request.
  *
- * Failure semantics: a missing or rejected key throws (nothing can be delivered). Otherwise sessions are
- * reported undelivered: with the range plan a failed ticker call fails every session (a ranking without
- * that ticker would be wrong); with the grouped plan only the session of the failed call (and the one
- * that needed it as its previous session) is lost. A "before end of day" refusal marks the newest
- * sessions not-yet-available and the rest is still fetched.
+ * Up to `maxInFlight` calls run at once (the first one alone), every start paced by the rate limiter.
+ *
+ * Failure semantics: a missing, malformed or rejected key throws (nothing can be delivered). Otherwise
+ * sessions are reported undelivered: with the range plan a failed ticker call fails every session (a
+ * ranking without that ticker would be wrong) and no further call starts; with the grouped plan only the
+ * session of the failed call (and the one that needed it as its previous session) is lost. A "before end
+ * of day" refusal marks the newest sessions not-yet-available and the rest is still fetched.
+ *
+ * Nothing from an answer is trusted blindly (massive-bar-checks.ts): an answer about another ticker or
+ * with stamps that cannot be placed fails its call; stray bars are dropped and logged; identical copies
+ * count once, and copies that disagree are passed on for the ranking to exclude with a reason.
  */
 export class MassiveStockQuoteProvider implements StockQuoteProvider {
   readonly source = 'massive' as const;
   private readonly http: MassiveHttpClient;
   private readonly clock: Clock;
   private readonly logger: AppLogger;
+  private readonly maxInFlight: number;
 
   constructor(options: MassiveProviderOptions) {
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
+    this.maxInFlight = options.maxInFlight ?? MASSIVE_DEFAULT_MAX_IN_FLIGHT;
+    if (
+      !Number.isInteger(this.maxInFlight) ||
+      this.maxInFlight < 1 ||
+      this.maxInFlight > MASSIVE_MAX_IN_FLIGHT_LIMIT
+    ) {
+      throw new RangeError(
+        `maxInFlight must be a whole number from 1 to ${MASSIVE_MAX_IN_FLIGHT_LIMIT}, got ${this.maxInFlight}.`,
+      );
+    }
     this.http = new MassiveHttpClient({
       apiKey: options.apiKey,
       baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
       rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
       timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
       maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
+      maxBodyBytes: options.maxBodyBytes,
       clock: options.clock,
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
@@ -103,50 +145,78 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     return batch;
   }
 
+  /** One call per ticker, up to `maxInFlight` at once; any failed ticker fails every session. */
   private async fetchByRange(plan: MassiveFetchPlan): Promise<QuoteBatch> {
     const span = plan.span as { from: string; to: string };
-    const unpublished = new Set<string>();
-    const bars: DailyBar[] = [];
-    let refusal: Error | undefined;
-    let to = span.to;
-    for (const symbol of plan.symbols) {
-      for (;;) {
-        try {
-          bars.push(...(await this.fetchRange(symbol, span.from, to)));
-          break;
-        } catch (error) {
-          if (isFatalMassiveError(error)) throw error;
-          const cause = error as Error;
-          if (!(error instanceof NotYetAvailableError)) {
-            this.logger.warn('massive range call failed: every requested session is undelivered', {
-              symbol,
-              error: cause.message,
-            });
-            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
-          }
-          for (const session of this.refusedSessions(plan.sessions, to)) unpublished.add(session);
-          const remaining = plan.sessions.filter((session) => !unpublished.has(session));
-          this.logger.info('massive has not published the newest sessions yet', {
-            notYetAvailable: [...unpublished],
-          });
-          const newest = remaining[remaining.length - 1];
-          if (newest === undefined) {
-            return { bars: [], undelivered: this.undeliveredAll(plan.sessions, unpublished, cause) };
-          }
-          to = newest;
-          refusal = cause;
-        }
-      }
+    const refusals: RangeRefusals = { to: span.to, unpublished: new Set(), refusal: undefined };
+    let perSymbol: DailyBar[][];
+    try {
+      perSymbol = await mapWithConcurrency(plan.symbols, this.maxInFlight, (symbol) =>
+        this.fetchPublishedRange(plan, symbol, refusals),
+      );
+    } catch (error) {
+      if (isFatalMassiveError(error)) throw error;
+      return {
+        bars: [],
+        undelivered: this.undeliveredAll(plan.sessions, refusals.unpublished, error as Error),
+      };
     }
-    const wanted = new Set(plan.neededSessions.filter((session) => !unpublished.has(session)));
+    const wanted = new Set(plan.neededSessions.filter((session) => !refusals.unpublished.has(session)));
     return {
-      bars: bars.filter((bar) => wanted.has(bar.session)),
-      undelivered: [...unpublished].sort().map((session) => ({
+      bars: perSymbol.flat().filter((bar) => wanted.has(bar.session)),
+      undelivered: [...refusals.unpublished].sort().map((session) => ({
         session,
         kind: 'not-yet-available' as const,
-        error: refusal as Error,
+        error: refusals.refusal as Error,
       })),
     };
+  }
+
+  /**
+   * One ticker's range, ending earlier each time Massive refuses the newest sessions as not yet
+   * published. The refusals are shared by the tickers in flight, so each later call asks for less.
+   */
+  private async fetchPublishedRange(
+    plan: MassiveFetchPlan,
+    symbol: string,
+    refusals: RangeRefusals,
+  ): Promise<DailyBar[]> {
+    const span = plan.span as { from: string; to: string };
+    for (;;) {
+      const to = refusals.to;
+      try {
+        return await this.fetchRange(symbol, span.from, to);
+      } catch (error) {
+        if (!(error instanceof NotYetAvailableError)) {
+          if (!isFatalMassiveError(error)) {
+            this.logger.warn('massive range call failed: every requested session is undelivered', {
+              symbol,
+              error: (error as Error).message,
+            });
+          }
+          throw error;
+        }
+        this.learnRefusal(plan.sessions, to, refusals, error);
+      }
+    }
+  }
+
+  /** Marks the sessions a refusal of `.. to` is about; throws it on when no session is left to ask for. */
+  private learnRefusal(
+    sessions: readonly string[],
+    to: string,
+    refusals: RangeRefusals,
+    refusal: NotYetAvailableError,
+  ): void {
+    for (const session of this.refusedSessions(sessions, to)) refusals.unpublished.add(session);
+    this.logger.info('massive has not published the newest sessions yet', {
+      notYetAvailable: [...refusals.unpublished],
+    });
+    const remaining = sessions.filter((session) => !refusals.unpublished.has(session));
+    const newest = remaining[remaining.length - 1];
+    if (newest === undefined) throw refusal;
+    if (newest < refusals.to) refusals.to = newest;
+    refusals.refusal = refusal;
   }
 
   /**
@@ -172,7 +242,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     }));
   }
 
-  /** One ticker over [from, to], following `next_url` against our own base URL. */
+  /**
+   * One ticker over [from, to], following `next_url` against our own base URL. An answer about another
+   * ticker, or with stamps that cannot be placed, is refused whole; stray bars are dropped (screenBars).
+   */
   private async fetchRange(symbol: string, from: string, to: string): Promise<DailyBar[]> {
     const bars: DailyBar[] = [];
     let path: string | undefined =
@@ -190,29 +263,67 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
         path,
         aggregatesRangeResponseSchema,
       );
-      for (const result of body.results) {
-        bars.push({
-          symbol,
-          session: easternDateOf(new Date(result.t)),
-          open: result.o,
-          high: result.h,
-          low: result.l,
-          close: result.c,
-          volume: result.v,
-        });
+      if (body.ticker !== undefined && body.ticker !== symbol) {
+        throw new WrongTickerError('aggregates-range', symbol, this.http.quote(body.ticker), 'answer');
       }
-      path = body.next_url === undefined ? undefined : nextPagePath(body.next_url);
+      bars.push(...body.results.map((row) => toDailyBar('aggregates-range', symbol, row)));
+      path = body.next_url === undefined ? undefined : this.nextPagePath(symbol, body.next_url);
     }
-    return bars;
+    return this.screened('aggregates-range', bars, from, to);
+  }
+
+  /** `next_url` names Massive's host and no key: keep its path and query only, for our base URL and auth. */
+  private nextPagePath(symbol: string, nextUrl: string): string {
+    let url: URL;
+    try {
+      url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+    } catch {
+      throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
+    }
+    const [ticker, ...rest] = url.pathname.slice(RANGE_PATH_PREFIX.length).split('/');
+    if (!url.pathname.startsWith(RANGE_PATH_PREFIX) || rest.slice(0, 3).join('/') !== 'range/1/day') {
+      throw new InvalidResponseError('aggregates-range', 'next_url does not point at an aggregates range');
+    }
+    const pageTicker = safeDecode(ticker ?? '');
+    if (pageTicker !== symbol) {
+      throw new WrongTickerError('aggregates-range', symbol, this.http.quote(pageTicker), 'next_url');
+    }
+    // Documented to carry no key; should one ever appear there, it must not travel on (or be logged).
+    url.searchParams.delete('apiKey');
+    return `${url.pathname}${url.search}`;
+  }
+
+  /** The bars that belong to an answer about `from .. to`; what is dropped, and why, is logged. */
+  private screened(
+    endpoint: MassiveEndpoint,
+    bars: readonly DailyBar[],
+    from: string,
+    to: string,
+  ): DailyBar[] {
+    const { kept, dropped, conflicting } = screenBars(bars, from, to);
+    if (dropped.length > 0) {
+      this.logger.warn('massive bars dropped', {
+        endpoint,
+        count: dropped.length,
+        examples: dropped.slice(0, LOGGED_EXAMPLES),
+      });
+    }
+    if (conflicting.length > 0) {
+      this.logger.warn('massive sent copies of a bar that disagree: the ranking excludes the ticker', {
+        endpoint,
+        count: conflicting.length,
+        examples: conflicting.slice(0, LOGGED_EXAMPLES),
+      });
+    }
+    return kept;
   }
 
   private async fetchByGroupedDaily(plan: MassiveFetchPlan): Promise<QuoteBatch> {
     const watched = new Set(plan.symbols);
-    const bars: DailyBar[] = [];
     const problems = new Map<string, Error>();
-    for (const date of plan.neededSessions) {
+    const perDate = await mapWithConcurrency(plan.neededSessions, this.maxInFlight, async (date) => {
       try {
-        bars.push(...(await this.fetchGroupedDaily(date, watched)));
+        return await this.fetchGroupedDaily(date, watched);
       } catch (error) {
         if (isFatalMassiveError(error)) throw error;
         this.logger.warn('massive grouped-daily call failed: its session is undelivered', {
@@ -220,8 +331,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
           error: (error as Error).message,
         });
         problems.set(date, error as Error);
+        return [];
       }
-    }
+    });
+    const bars = perDate.flat();
     const undelivered: UndeliveredSession[] = [];
     for (const session of plan.sessions) {
       // Close-to-close needs the previous session too: without it the ranking would be empty, not right.
@@ -241,6 +354,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     return { bars, undelivered };
   }
 
+  /** One session for the watched tickers; a watched row of another day means the answer is not that session. */
   private async fetchGroupedDaily(date: string, watched: ReadonlySet<string>): Promise<DailyBar[]> {
     const body = await this.http.get(
       'grouped-daily',
@@ -248,41 +362,25 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
       groupedDailyResponseSchema,
     );
     const bars: DailyBar[] = [];
-    for (const result of body.results) {
-      if (!watched.has(result.T)) continue;
-      const session = easternDateOf(new Date(result.t));
-      if (session !== date) {
+    for (const row of body.results) {
+      if (!watched.has(row.T)) continue;
+      const bar = toDailyBar('grouped-daily', row.T, row);
+      if (bar.session !== date) {
         throw new InvalidResponseError(
           'grouped-daily',
-          `asked for ${date}, got a ${result.T} bar of ${session}`,
+          `asked for ${date}, got a ${row.T} bar of ${bar.session}`,
         );
       }
-      bars.push({
-        symbol: result.T,
-        session,
-        open: result.o,
-        high: result.h,
-        low: result.l,
-        close: result.c,
-        volume: result.v,
-      });
+      bars.push(bar);
     }
-    return bars;
+    return this.screened('grouped-daily', bars, date, date);
   }
 }
 
-/** `next_url` names Massive's host and no key: keep its path and query only, for our base URL and auth. */
-function nextPagePath(nextUrl: string): string {
-  let url: URL;
+function safeDecode(segment: string): string {
   try {
-    url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+    return decodeURIComponent(segment);
   } catch {
-    throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
+    return segment;
   }
-  if (!url.pathname.startsWith(RANGE_PATH_PREFIX)) {
-    throw new InvalidResponseError('aggregates-range', 'next_url does not point at an aggregates range');
-  }
-  // Documented to carry no key; should one ever appear there, it must not travel on (or be logged).
-  url.searchParams.delete('apiKey');
-  return `${url.pathname}${url.search}`;
 }

@@ -34,16 +34,8 @@ export class WriteNotifyingWinnerRepository implements WinnerRepository {
     return this.inner.get(date);
   }
 
-  latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
-    return this.inner.latest(limit, onOrBefore);
-  }
-
   latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
     return this.inner.latestWinners(limit, onOrBefore);
-  }
-
-  range(from: string, to: string): Promise<SessionResult[]> {
-    return this.inner.range(from, to);
   }
 
   storedSessions(from: string, to: string): Promise<string[]> {

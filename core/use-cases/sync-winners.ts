@@ -7,11 +7,16 @@ import {
   tradingSessions,
 } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
-import type { Basis, DailyBar, ExcludedSymbol, SessionResult } from '../movers.ts';
-import { rankMovers } from '../movers.ts';
+import type { Basis, DailyBar, ExcludedSymbol, PreviousClose, SessionResult } from '../movers.ts';
+import { previousClosesOf, rankMovers } from '../movers.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { FetchPlan, QuoteBatch, StockQuoteProvider } from '../ports/stock-quote-provider.ts';
-import type { WinnerRepository } from '../ports/winner-repository.ts';
+import type {
+  FetchPlan,
+  QuoteRequest,
+  StockQuoteProvider,
+  UndeliveredSession,
+} from '../ports/stock-quote-provider.ts';
+import type { SaveOutcome, WinnerRepository } from '../ports/winner-repository.ts';
 import { parseSessionDate } from '../session-date.ts';
 import { assertNotAfterLatest } from './session-window.ts';
 
@@ -20,7 +25,34 @@ export interface SyncSettings {
   readonly basis: Basis;
   /** Minutes after the close before a session counts as completed (the data source's publishing lag). */
   readonly publishDelayMinutes: number;
+  /** Bars fetched, ranked and written per chunk; default BARS_PER_CHUNK. */
+  readonly barsPerChunk?: number;
 }
+
+/**
+ * A chunk's budget of bars (symbols x sessions), about 100 MB of bars and responses in flight. Memory
+ * then stays flat however long the range, but each chunk costs its own calls: one range call per ticker
+ * per chunk, or one grouped call per session. The budget is sized so that a narrow watchlist never pays
+ * for it (7 tickers get ~35 700 sessions, the whole calendar, per chunk: one range call per ticker for
+ * any backfill), while a wide one trades calls for memory (500 tickers get 500 sessions per chunk: 13
+ * chunks of 500 range calls for 25 years, where grouped-daily would make ~6 300 calls anyway).
+ */
+export const BARS_PER_CHUNK = 250_000;
+
+/**
+ * Sessions per saveMany. A chunk's results are written in slices of this size so that a stop request
+ * and the progress report land at least this often (a 7-ticker backfill is one chunk of thousands of
+ * sessions); the slice is one full batch for the store (DynamoDB takes 100 writes per transaction).
+ */
+export const SESSIONS_PER_WRITE = 100;
+
+/**
+ * How far a session's open may gap from a stored previous close before that close is distrusted. A
+ * stored close was split-adjusted when it was fetched; a split since then shows as a gap (2:1 is 50%,
+ * 3:2 is 33%, 5:4 is 20%), and so does a bad stored value. 10% lets only stock splits and dividends
+ * smaller than 10:9 through; a real gap above 10% (earnings) only costs the fallback call.
+ */
+export const STORED_CLOSE_MAX_GAP = 0.1;
 
 /** The last `sessions` sessions up to the latest completed one, or an explicit inclusive range (backfill). */
 export type SyncWindow = { readonly sessions: number } | { readonly from: string; readonly to: string };
@@ -40,7 +72,7 @@ export interface SyncRequest {
   readonly force?: boolean;
   /** Plan only: report the sessions that would be fetched and the provider's call plan. */
   readonly dryRun?: boolean;
-  /** Checked between writes: once aborted, the run stops after the current write and loses nothing. */
+  /** Checked before each fetch and each write: once aborted, the run stops after the current write and loses nothing. */
   readonly signal?: { readonly aborted: boolean };
   readonly onProgress?: (progress: SyncProgress) => void;
 }
@@ -55,6 +87,7 @@ export interface SyncSummary {
   readonly to: string;
   /** Sessions that lacked a result (all of the window when forced): what the provider was asked for. */
   readonly missing: readonly string[];
+  /** The provider's plan, summed over the chunks. */
   readonly plan: FetchPlan | undefined;
   readonly stored: readonly string[];
   readonly alreadyPresent: readonly string[];
@@ -66,12 +99,30 @@ export interface SyncSummary {
   readonly dryRun: boolean;
 }
 
+/** One chunk of missing sessions and how to fetch it. */
+interface Chunk {
+  readonly request: QuoteRequest;
+  readonly plan: FetchPlan;
+  /** Previous sessions whose stored closes stand in for fetched ones (close-to-close only). */
+  readonly storedPrevious: readonly string[];
+}
+
+type Undelivered = Pick<UndeliveredSession, 'kind' | 'error'>;
+
+/** How a session ended: an outcome, or the error that failed it. */
+type Outcome = { readonly outcome: Exclude<SessionOutcome, 'failed'> } | { readonly error: Error };
+
+/** What a session of a chunk came to before the write: a result to save, or already its outcome. */
+type Settled = { readonly result: SessionResult } | Outcome;
+
 /**
- * Fills the sessions of a window that the repository lacks: one provider request for all of them,
- * then one conditional write per session. Nothing missing means no provider call at all.
+ * Fills the sessions of a window that the repository lacks, chunk by chunk: one provider request for a
+ * chunk's sessions, then one batch write of its results, so memory does not grow with the range.
+ * Nothing missing means no provider call at all.
  */
 export class SyncWinners {
   private readonly watched: ReadonlySet<string>;
+  private readonly sessionsPerChunk: number;
 
   constructor(
     private readonly provider: StockQuoteProvider,
@@ -80,6 +131,8 @@ export class SyncWinners {
     private readonly settings: SyncSettings,
   ) {
     this.watched = new Set(settings.symbols);
+    const budget = settings.barsPerChunk ?? BARS_PER_CHUNK;
+    this.sessionsPerChunk = Math.max(1, Math.floor(budget / Math.max(1, this.watched.size)));
   }
 
   async execute(request: SyncRequest): Promise<SyncSummary> {
@@ -89,48 +142,58 @@ export class SyncWinners {
     if (from === undefined || to === undefined) {
       throw new InvalidRangeError('The requested window holds no trading session.');
     }
-    const present = request.force
-      ? new Set<string>()
-      : new Set(await this.repository.storedSessions(from, to));
+    const force = request.force ?? false;
+    const present = force ? new Set<string>() : new Set(await this.repository.storedSessions(from, to));
     const missing = sessions.filter((session) => !present.has(session));
     const summary = new SummaryBuilder(from, to, missing, request.dryRun ?? false);
     summary.alreadyPresent.push(...sessions.filter((session) => present.has(session)));
     if (missing.length === 0) return summary.build();
 
-    const quoteRequest = {
-      symbols: this.settings.symbols,
-      sessions: missing,
-      includePreviousSession: this.settings.basis === 'close-to-close',
-    };
-    summary.plan = this.provider.plan(quoteRequest);
+    const chunks: Chunk[] = [];
+    for (let start = 0; start < missing.length; start += this.sessionsPerChunk) {
+      chunks.push(this.chunkOf(missing.slice(start, start + this.sessionsPerChunk), present));
+    }
+    summary.plan = totalPlan(chunks.map((chunk) => chunk.plan));
     if (request.dryRun) return summary.build();
-    if (request.signal?.aborted) {
-      summary.skipped.push(...missing);
-      return summary.build();
-    }
 
-    let batch: QuoteBatch;
-    try {
-      batch = await this.provider.fetchDailyBars(quoteRequest);
-    } catch (error) {
-      const cause = toError(error);
-      summary.failed.push(...missing.map((session) => ({ session, error: cause })));
-      return summary.build();
-    }
-
-    const barsBySession = groupBySession(batch.bars);
-    const undelivered = new Map(batch.undelivered.map((entry) => [entry.session, entry]));
     let done = 0;
-    for (const session of missing) {
-      if (request.signal?.aborted) {
-        summary.skipped.push(...missing.slice(done));
-        break;
+    for (const chunk of chunks) {
+      if (request.signal?.aborted) break;
+      let settled: Settled[];
+      try {
+        settled = await this.settleChunk(chunk);
+      } catch (error) {
+        // The provider delivers nothing at all (a missing or rejected key): later chunks would fail alike.
+        const cause = toError(error);
+        summary.failed.push(...missing.slice(done).map((session) => ({ session, error: cause })));
+        return summary.build();
       }
-      const outcome = await this.settle(session, barsBySession, undelivered, request.force ?? false, summary);
-      done += 1;
-      request.onProgress?.({ session, outcome, done, total: missing.length });
+      const sessionsOfChunk = chunk.request.sessions;
+      for (let start = 0; start < sessionsOfChunk.length; start += SESSIONS_PER_WRITE) {
+        if (request.signal?.aborted) break;
+        const end = start + SESSIONS_PER_WRITE;
+        const outcomes = await this.write(settled.slice(start, end), request.force ?? false);
+        for (const [index, session] of sessionsOfChunk.slice(start, end).entries()) {
+          const outcome = outcomes[index] as Outcome;
+          const reported =
+            'error' in outcome
+              ? summary.fail(session, outcome.error)
+              : summary.record(session, outcome.outcome);
+          done += 1;
+          request.onProgress?.({ session, outcome: reported, done, total: missing.length });
+        }
+      }
     }
+    summary.skipped.push(...missing.slice(done));
     return summary.build();
+  }
+
+  /** Saves the results among `settled` in one batch; the outcomes are in the order of `settled`. */
+  private async write(settled: readonly Settled[], overwrite: boolean): Promise<Outcome[]> {
+    const results = settled.flatMap((entry) => ('result' in entry ? [entry.result] : []));
+    const saved = await this.repository.saveMany(results, { overwrite });
+    let next = 0;
+    return settled.map((entry) => ('result' in entry ? { outcome: saved[next++] as SaveOutcome } : entry));
   }
 
   private sessionsOf(window: SyncWindow): string[] {
@@ -151,49 +214,164 @@ export class SyncWinners {
     return tradingSessions(from, to);
   }
 
-  private async settle(
-    session: string,
-    barsBySession: ReadonlyMap<string, DailyBar[]>,
-    undelivered: ReadonlyMap<string, { kind: 'not-yet-available' | 'failed'; error: Error }>,
-    force: boolean,
-    summary: SummaryBuilder,
-  ): Promise<SessionOutcome> {
-    const problem = undelivered.get(session);
-    if (problem?.kind === 'not-yet-available') return summary.record(session, 'not-yet-available');
-    if (problem) {
-      summary.failed.push({ session, error: problem.error });
-      return 'failed';
-    }
-    const bars = (barsBySession.get(session) ?? []).filter((bar) => this.watched.has(bar.symbol));
-    if (bars.length === 0) {
-      return summary.record(session, this.isStillPublishing(session) ? 'not-yet-available' : 'no-data');
-    }
-    const previousCloses = new Map(
-      (barsBySession.get(previousSession(session)) ?? []).map((bar) => [bar.symbol, bar.close] as const),
+  /**
+   * The request for a chunk. Close-to-close needs each session's previous close, which design.md wants
+   * from the same fetch, split-adjusted together; that is the default, and free when the previous
+   * session is inside the chunk or the range call merely starts one session earlier. Only when asking
+   * for the previous sessions costs extra calls (the daily sync: grouped-daily for today plus yesterday,
+   * 2 calls) and every one of them is already stored do the stored closes stand in, for 1 call. They are
+   * checked against the fetched opens afterwards (see STORED_CLOSE_MAX_GAP), and any doubt fetches the
+   * previous sessions fresh, so a ranking never mixes adjustments. Forced runs always fetch everything.
+   */
+  private chunkOf(sessions: readonly string[], present: ReadonlySet<string>): Chunk {
+    const request: QuoteRequest = {
+      symbols: this.settings.symbols,
+      sessions,
+      includePreviousSession: this.settings.basis === 'close-to-close',
+    };
+    const plan = this.provider.plan(request);
+    if (!request.includePreviousSession) return { request, plan, storedPrevious: [] };
+    const inChunk = new Set(sessions);
+    const outside = [...new Set(sessions.map((session) => previousSession(session)))].filter(
+      (previous) => !inChunk.has(previous),
     );
+    if (!outside.every((previous) => present.has(previous))) return { request, plan, storedPrevious: [] };
+    const lean: QuoteRequest = { ...request, includePreviousSession: false };
+    const leanPlan = this.provider.plan(lean);
+    if (leanPlan.calls >= plan.calls) return { request, plan, storedPrevious: [] };
+    return { request: lean, plan: leanPlan, storedPrevious: outside };
+  }
+
+  /** Fetches and ranks one chunk's sessions; throws only when the provider can deliver nothing at all. */
+  private async settleChunk(chunk: Chunk): Promise<Settled[]> {
+    const batch = await this.provider.fetchDailyBars(chunk.request);
+    const barsBySession = groupBySession(batch.bars.filter((bar) => this.watched.has(bar.symbol)));
+    const undelivered = new Map<string, Undelivered>(
+      batch.undelivered.map((entry) => [entry.session, entry]),
+    );
+    // Open-to-close ranks each bar alone: no previous closes to index.
+    const closes =
+      this.settings.basis === 'close-to-close'
+        ? closesBySession(barsBySession)
+        : new Map<string, Map<string, PreviousClose>>();
+    if (chunk.storedPrevious.length > 0) {
+      await this.addStoredCloses(chunk, barsBySession, closes, undelivered);
+    }
+    return chunk.request.sessions.map((session) =>
+      this.settle(session, barsBySession.get(session) ?? [], closes, undelivered.get(session)),
+    );
+  }
+
+  /**
+   * Adds the previous closes of sessions whose previous session was not fetched: the stored ones where
+   * every fetched open agrees with them, otherwise the previous session fetched now, in one more request.
+   */
+  private async addStoredCloses(
+    chunk: Chunk,
+    barsBySession: ReadonlyMap<string, DailyBar[]>,
+    closes: Map<string, Map<string, PreviousClose>>,
+    undelivered: Map<string, Undelivered>,
+  ): Promise<void> {
+    const doubtful: string[] = [];
+    for (const session of chunk.request.sessions) {
+      const previous = previousSession(session);
+      if (!chunk.storedPrevious.includes(previous)) continue;
+      const stored = await this.storedClosesOf(previous);
+      const bars = barsBySession.get(session) ?? [];
+      if (stored && bars.every((bar) => agreesWithStoredClose(bar, stored.get(bar.symbol)))) {
+        closes.set(previous, new Map([...stored].map(([symbol, close]) => [symbol, { close }] as const)));
+      } else if (bars.length > 0) {
+        doubtful.push(session);
+      }
+    }
+    if (doubtful.length === 0) return;
+    const fresh = await this.provider.fetchDailyBars({
+      symbols: this.settings.symbols,
+      sessions: doubtful.map((session) => previousSession(session)),
+      includePreviousSession: false,
+    });
+    for (const [previous, previousCloses] of closesBySession(
+      groupBySession(fresh.bars.filter((bar) => this.watched.has(bar.symbol))),
+    )) {
+      closes.set(previous, previousCloses);
+    }
+    const lost = new Map(fresh.undelivered.map((entry) => [entry.session, entry]));
+    for (const session of doubtful) {
+      const problem = lost.get(previousSession(session));
+      // Without its previous session the ranking would be empty, not right: the session is undelivered.
+      if (problem && !undelivered.has(session)) undelivered.set(session, problem);
+    }
+  }
+
+  /** The closes of a stored session, if it is readable and came from this provider's source. */
+  private async storedClosesOf(session: string): Promise<Map<string, number> | undefined> {
+    let stored: SessionResult | undefined;
+    try {
+      stored = await this.repository.get(session);
+    } catch {
+      return undefined; // an unreadable item: fetch the session instead
+    }
+    if (!stored || stored.source !== this.provider.source) return undefined;
+    return new Map(stored.ranking.map((mover) => [mover.symbol, mover.close] as const));
+  }
+
+  private settle(
+    session: string,
+    bars: readonly DailyBar[],
+    closes: ReadonlyMap<string, ReadonlyMap<string, PreviousClose>>,
+    problem: Undelivered | undefined,
+  ): Settled {
+    if (problem?.kind === 'not-yet-available') return { outcome: 'not-yet-available' };
+    if (problem) return { error: problem.error };
+    if (bars.length === 0) {
+      return { outcome: this.isStillPublishing(session) ? 'not-yet-available' : 'no-data' };
+    }
+    // Only close-to-close asks for the previous session: the calendar's first session has none.
+    const previousCloses =
+      this.settings.basis === 'close-to-close' ? closes.get(previousSession(session)) : undefined;
     const { winner, ranking, excluded } = rankMovers(bars, this.settings.basis, previousCloses);
-    if (!winner) return summary.record(session, 'no-data');
+    if (!winner) return { outcome: 'no-data' };
     const traded = new Set(bars.map((bar) => bar.symbol));
     const absent: ExcludedSymbol[] = this.settings.symbols
       .filter((symbol) => !traded.has(symbol))
       .map((symbol) => ({ symbol, reason: 'no bar for this session' }));
-    const result: SessionResult = {
-      date: session,
-      winner,
-      ranking,
-      excluded: [...excluded, ...absent],
-      basis: this.settings.basis,
-      source: this.provider.source,
-      computedAt: this.clock.now().toISOString(),
+    return {
+      result: {
+        date: session,
+        winner,
+        ranking,
+        excluded: [...excluded, ...absent],
+        basis: this.settings.basis,
+        source: this.provider.source,
+        computedAt: this.clock.now().toISOString(),
+      },
     };
-    const saved = await this.repository.save(result, { overwrite: force });
-    return summary.record(session, saved === 'stored' ? 'stored' : 'already-present');
   }
 
   /** A session with no bars at all is "not yet published" until the next session has closed. */
   private isStillPublishing(session: string): boolean {
     return this.clock.now().getTime() < sessionCloseTime(nextSession(session)).getTime();
   }
+}
+
+/** A bar with an unusable open says nothing about the stored close; rankMovers excludes it anyway. */
+function agreesWithStoredClose(bar: DailyBar, storedClose: number | undefined): boolean {
+  if (storedClose === undefined) return false;
+  if (!(Number.isFinite(bar.open) && bar.open > 0)) return true;
+  return Math.abs(bar.open / storedClose - 1) <= STORED_CLOSE_MAX_GAP;
+}
+
+/** The chunks' plans as one: the strategy they share (or "mixed"), the calls they add up to. */
+function totalPlan(plans: readonly FetchPlan[]): FetchPlan | undefined {
+  const [first] = plans;
+  if (plans.length <= 1 || first === undefined) return first;
+  const strategies = new Set(plans.map((plan) => plan.strategy));
+  const calls = plans.reduce((sum, plan) => sum + plan.calls, 0);
+  return {
+    strategy: strategies.size === 1 ? first.strategy : 'mixed',
+    calls,
+    description: `${plans.length} chunks, ${calls} calls in all; the first: ${first.description}`,
+  };
 }
 
 class SummaryBuilder {
@@ -223,6 +401,11 @@ class SummaryBuilder {
     return outcome;
   }
 
+  fail(session: string, error: Error): SessionOutcome {
+    this.failed.push({ session, error });
+    return 'failed';
+  }
+
   build(): SyncSummary {
     return {
       from: this.from,
@@ -248,6 +431,14 @@ function groupBySession(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
     else grouped.set(bar.session, [bar]);
   }
   return grouped;
+}
+
+function closesBySession(
+  barsBySession: ReadonlyMap<string, DailyBar[]>,
+): Map<string, Map<string, PreviousClose>> {
+  const closes = new Map<string, Map<string, PreviousClose>>();
+  for (const [session, bars] of barsBySession) closes.set(session, previousClosesOf(bars));
+  return closes;
 }
 
 function toError(error: unknown): Error {

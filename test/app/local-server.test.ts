@@ -46,8 +46,6 @@ function blockingStore(inner: WinnerRepository) {
     save: (result, options) => inner.save(result, options),
     saveMany: (results, options) => inner.saveMany(results, options),
     get: (date) => inner.get(date),
-    latest: (limit, onOrBefore) => inner.latest(limit, onOrBefore),
-    range: (from, to) => inner.range(from, to),
     storedSessions: (from, to) => inner.storedSessions(from, to),
     latestWinners: async (limit, onOrBefore) => {
       if (limit > 1) {

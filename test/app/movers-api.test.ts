@@ -56,9 +56,7 @@ function countingStore(): { store: WinnerRepository; reads: () => number } {
     save: (result, options) => inner.save(result, options),
     saveMany: (results, options) => inner.saveMany(results, options),
     get: (date) => (reads++, inner.get(date)),
-    latest: (limit, onOrBefore) => (reads++, inner.latest(limit, onOrBefore)),
     latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
-    range: (from, to) => (reads++, inner.range(from, to)),
     storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
   };
   return { store, reads: () => reads };
@@ -338,8 +336,6 @@ describe('the cache of finished answers', () => {
       save: (result, options) => inner.save(result, options),
       saveMany: (results, options) => inner.saveMany(results, options),
       get: (date) => inner.get(date),
-      latest: (limit, onOrBefore) => inner.latest(limit, onOrBefore),
-      range: (from, to) => inner.range(from, to),
       storedSessions: (from, to) => inner.storedSessions(from, to),
       latestWinners: async (limit, onOrBefore) => ({
         rows: (await inner.latestWinners(limit, onOrBefore)).rows,

@@ -591,6 +591,22 @@ describe('dates the calendar does not cover', () => {
   it('rejects a step that would leave the calendar', () => {
     expect(() => nextSession('2050-12-30')).toThrow(OutsideCalendarError);
     expect(() => previousSession('2000-01-03')).toThrow(OutsideCalendarError);
+    expect(() => previousSession('2000-01-03')).toThrow('no session before 2000-01-03');
+  });
+
+  it('says a window that reaches before the first session does so, naming the date given', () => {
+    for (const call of [() => lastSessions(7, '2000-01-03'), () => lastSessions(1, '2000-01-01')]) {
+      expect(call).toThrow(OutsideCalendarError);
+      expect(call).toThrow(/reach before the first session/);
+      expect(call).not.toThrow('1999-12-31');
+    }
+    expect(() => lastSessions(7, '2000-01-03')).toThrow('The 7 sessions up to 2000-01-03');
+    expect(lastSessions(3, '2000-01-05')).toEqual(['2000-01-05', '2000-01-04', '2000-01-03']);
+  });
+
+  it('returns no sessions for n = 0 even at the start of the calendar', () => {
+    expect(lastSessions(0, '2000-01-01')).toEqual([]);
+    expect(lastSessions(0, '2000-01-03')).toEqual([]);
   });
 
   it.each(['2026-02-30', '2026-2-3', '', 'tomorrow'])('rejects the invalid date %j naming it', (date) => {

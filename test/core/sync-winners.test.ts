@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
-import type { SyncProgress, SyncSettings } from '../../core/index.ts';
-import { InvalidRangeError, InvalidSessionDateError, SyncWinners } from '../../core/index.ts';
+import type { SessionResult, SyncProgress, SyncSettings } from '../../core/index.ts';
+import {
+  BARS_PER_CHUNK,
+  InvalidRangeError,
+  InvalidSessionDateError,
+  SESSIONS_PER_WRITE,
+  SyncWinners,
+  tradingSessions,
+} from '../../core/index.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 import type { Move } from './support/fake-stock-quote-provider.ts';
 import { FakeStockQuoteProvider } from './support/fake-stock-quote-provider.ts';
@@ -119,6 +126,15 @@ describe('SyncWinners: what it asks the provider for', () => {
     });
   });
 
+  it("stores the calendar's first session, which has no previous session", async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(['2000-01-03', '2000-01-04'], OLD_EXAMPLE);
+    const { sync } = newSync({ provider });
+
+    const summary = await sync.execute({ window: { from: '2000-01-01', to: '2000-01-04' } });
+
+    expect(summary).toMatchObject({ stored: ['2000-01-03', '2000-01-04'], failed: [] });
+  });
+
   it('ends the window at the latest completed session, not at today before its close', async () => {
     const { sync, provider } = newSync({ clock: new FixedClock('2025-07-08T15:00:00Z') });
 
@@ -223,7 +239,7 @@ describe('SyncWinners: close-to-close', () => {
       ]);
 
   it('asks for the previous sessions and ranks against their closes from the same batch', async () => {
-    const fake = provider();
+    const fake = provider().pricedPerTicker();
     const { sync, repository } = newSync({
       provider: fake,
       repository: await repositoryHolding(['2025-07-03']),
@@ -259,6 +275,284 @@ describe('SyncWinners: close-to-close', () => {
       changePercent: expect.closeTo(4, 12),
     });
   });
+});
+
+describe('SyncWinners: close-to-close daily sync from stored closes', () => {
+  // 2025-07-07 is stored; 2025-07-08 is missing. TSLA: -5% against the close of 200.
+  const storedMonday = () =>
+    aSessionResult()
+      .on('2025-07-07')
+      .withMoves([
+        { symbol: 'AAPL', open: 100, close: 100 },
+        { symbol: 'TSLA', open: 200, close: 200 },
+        { symbol: 'NVDA', open: 50, close: 50 },
+      ])
+      .build();
+  const tuesday: Move[] = [
+    { symbol: 'AAPL', open: 101, close: 103 },
+    { symbol: 'TSLA', open: 199, close: 190 },
+    { symbol: 'NVDA', open: 50, close: 51 },
+  ];
+  const closeToClose = { basis: 'close-to-close' } as const;
+
+  async function repositoryWith(...results: SessionResult[]): Promise<InMemoryWinnerRepository> {
+    const repository = new InMemoryWinnerRepository();
+    for (const result of results) await repository.save(result);
+    return repository;
+  }
+
+  it('makes one request, for the missing session only, and ranks against the stored closes', async () => {
+    const provider = new FakeStockQuoteProvider().withSession('2025-07-08', tuesday);
+    const { sync, repository } = newSync({
+      provider,
+      repository: await repositoryWith(storedMonday()),
+      settings: closeToClose,
+    });
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(provider.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-08'], includePreviousSession: false },
+    ]);
+    expect(summary).toMatchObject({ stored: ['2025-07-08'], plan: { calls: 1 } });
+    const result = await repository.get('2025-07-08');
+    expect(result?.winner).toEqual({
+      symbol: 'TSLA',
+      open: 199,
+      close: 190,
+      previousClose: 200,
+      changePercent: expect.closeTo(-5, 12),
+    });
+    expect(result?.ranking.map((mover) => mover.previousClose)).toEqual([200, 100, 50]);
+  });
+
+  it('fetches the previous session fresh when an open gaps from its stored close (a split)', async () => {
+    // NVDA split 2:1 after 2025-07-07 was stored: fresh data says it closed at 25, not 50.
+    const provider = new FakeStockQuoteProvider()
+      .withSession('2025-07-07', [
+        { symbol: 'AAPL', open: 100, close: 100 },
+        { symbol: 'TSLA', open: 200, close: 200 },
+        { symbol: 'NVDA', open: 25, close: 25 },
+      ])
+      .withSession('2025-07-08', [...tuesday.slice(0, 2), { symbol: 'NVDA', open: 25.5, close: 27 }]);
+    const { sync, repository } = newSync({
+      provider,
+      repository: await repositoryWith(storedMonday()),
+      settings: closeToClose,
+    });
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(provider.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-08'], includePreviousSession: false },
+      { symbols: WATCHLIST, sessions: ['2025-07-07'], includePreviousSession: false },
+    ]);
+    expect(summary.stored).toEqual(['2025-07-08']);
+    // Against the stored 50, NVDA would "lose" 46%; against the fresh 25 it gains 8%.
+    expect((await repository.get('2025-07-08'))?.winner).toMatchObject({
+      symbol: 'NVDA',
+      previousClose: 25,
+      changePercent: expect.closeTo(8, 12),
+    });
+  });
+
+  it.each([
+    [
+      'a ticker absent from the stored ranking',
+      () => ({ ...storedMonday(), ranking: storedMonday().ranking.slice(0, 2) }),
+    ],
+    ['a stored result from another source', () => ({ ...storedMonday(), source: 'massive' as const })],
+  ])('fetches the previous session fresh for %s', async (_, stored) => {
+    const provider = new FakeStockQuoteProvider()
+      .withSession('2025-07-07', [
+        { symbol: 'AAPL', open: 100, close: 100 },
+        { symbol: 'TSLA', open: 200, close: 200 },
+        { symbol: 'NVDA', open: 50, close: 50 },
+      ])
+      .withSession('2025-07-08', tuesday);
+    const repository = await repositoryWith(stored());
+    const { sync } = newSync({ provider, repository, settings: closeToClose });
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(provider.fetches.map((request) => request.sessions)).toEqual([['2025-07-08'], ['2025-07-07']]);
+    expect(summary.stored).toEqual(['2025-07-08']);
+    expect((await repository.get('2025-07-08'))?.ranking).toHaveLength(3);
+  });
+
+  it('reports the session failed when the fresh previous session cannot be fetched', async () => {
+    const outage = new Error('upstream 503 for 2025-07-07');
+    const provider = new FakeStockQuoteProvider()
+      .withSession('2025-07-08', tuesday)
+      .failing('2025-07-07', outage);
+    const { sync, repository } = newSync({
+      provider,
+      repository: await repositoryWith({ ...storedMonday(), source: 'massive' }),
+      settings: closeToClose,
+    });
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(summary).toMatchObject({ stored: [], failed: [{ session: '2025-07-08', error: outage }] });
+    expect(await repository.get('2025-07-08')).toBeUndefined();
+  });
+
+  it('keeps the same fetch when the previous session costs no extra call, or when forced', async () => {
+    const perTicker = new FakeStockQuoteProvider().withSession('2025-07-08', tuesday).pricedPerTicker();
+    const cheap = newSync({
+      provider: perTicker,
+      repository: await repositoryWith(storedMonday()),
+      settings: closeToClose,
+    });
+    const forcedProvider = new FakeStockQuoteProvider().withSessions(['2025-07-07', '2025-07-08'], tuesday);
+    const forced = newSync({
+      provider: forcedProvider,
+      repository: await repositoryWith(storedMonday()),
+      settings: closeToClose,
+    });
+
+    await cheap.sync.execute({ window: { sessions: 2 } });
+    await forced.sync.execute({ window: { sessions: 1 }, force: true });
+
+    expect(perTicker.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-08'], includePreviousSession: true },
+    ]);
+    expect(forcedProvider.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-08'], includePreviousSession: true },
+    ]);
+  });
+
+  it('keeps the same fetch when the previous session is not stored', async () => {
+    const provider = new FakeStockQuoteProvider().withSessions(['2025-07-07', '2025-07-08'], tuesday);
+    const { sync } = newSync({ provider, settings: closeToClose });
+
+    await sync.execute({ window: { sessions: 1 } });
+
+    expect(provider.fetches).toEqual([
+      { symbols: WATCHLIST, sessions: ['2025-07-08'], includePreviousSession: true },
+    ]);
+  });
+});
+
+describe('SyncWinners: chunks', () => {
+  /** Records fetches and batch writes in one log, to show their order. */
+  function recording(provider: FakeStockQuoteProvider, log: string[]) {
+    const fetch = provider.fetchDailyBars.bind(provider);
+    provider.fetchDailyBars = async (request) => {
+      const batch = await fetch(request);
+      log.push(`fetch ${request.sessions.length} sessions, ${batch.bars.length} bars`);
+      return batch;
+    };
+    const repository = new InMemoryWinnerRepository();
+    const saveMany = repository.saveMany.bind(repository);
+    repository.saveMany = async (results, options) => {
+      log.push(`saveMany ${results.length}`);
+      return saveMany(results, options);
+    };
+    return repository;
+  }
+
+  it('fetches, ranks and writes a long range chunk by chunk, never holding more than the budget', async () => {
+    const sessions = tradingSessions('2025-01-02', '2025-03-31');
+    const provider = new FakeStockQuoteProvider().withSessions(sessions, OLD_EXAMPLE);
+    const log: string[] = [];
+    const repository = recording(provider, log);
+    const progress: SyncProgress[] = [];
+    // A budget of 30 bars: 10 sessions of the 3 tickers per chunk.
+    const { sync } = newSync({ provider, repository, settings: { barsPerChunk: 30 } });
+
+    const summary = await sync.execute({
+      window: { from: '2025-01-02', to: '2025-03-31' },
+      onProgress: (event) => progress.push(event),
+    });
+
+    expect(sessions).toHaveLength(60);
+    expect(log).toEqual(
+      Array.from({ length: 6 }, () => ['fetch 10 sessions, 30 bars', 'saveMany 10']).flat(),
+    );
+    expect(summary.stored).toEqual(sessions);
+    expect(summary.plan).toMatchObject({ strategy: 'fake', calls: 60 });
+    expect(progress.map((event) => event.done)).toEqual(sessions.map((_, index) => index + 1));
+    expect(progress.every((event) => event.total === 60 && event.outcome === 'stored')).toBe(true);
+    expect(await repository.storedSessions('2025-01-02', '2025-03-31')).toEqual(sessions);
+  });
+
+  it('writes a large chunk in slices, and a stop request lands between them', async () => {
+    const sessions = tradingSessions('2024-01-02', '2025-06-30');
+    const provider = new FakeStockQuoteProvider().withSessions(sessions, OLD_EXAMPLE);
+    const log: string[] = [];
+    const repository = recording(provider, log);
+    const signal = { aborted: false };
+    const { sync } = newSync({ provider, repository });
+
+    const summary = await sync.execute({
+      window: { from: '2024-01-02', to: '2025-06-30' },
+      signal,
+      onProgress: () => {
+        signal.aborted = true;
+      },
+    });
+
+    expect(sessions.length).toBeGreaterThan(SESSIONS_PER_WRITE);
+    expect(log).toEqual([
+      `fetch ${sessions.length} sessions, ${sessions.length * 3} bars`,
+      `saveMany ${SESSIONS_PER_WRITE}`,
+    ]);
+    expect(summary.stored).toEqual(sessions.slice(0, SESSIONS_PER_WRITE));
+    expect(summary.skipped).toEqual(sessions.slice(SESSIONS_PER_WRITE));
+    expect(await repository.storedSessions('2024-01-02', '2025-06-30')).toEqual(
+      sessions.slice(0, SESSIONS_PER_WRITE),
+    );
+  });
+
+  it('chunks only the missing sessions, and the last chunk holds the remainder', async () => {
+    const sessions = tradingSessions('2025-01-02', '2025-01-31');
+    const provider = new FakeStockQuoteProvider().withSessions(sessions, OLD_EXAMPLE);
+    const log: string[] = [];
+    const repository = recording(provider, log);
+    for (const date of sessions.slice(0, 5)) await repository.save(aSessionResult().on(date).build());
+    const { sync } = newSync({ provider, repository, settings: { barsPerChunk: 24 } });
+
+    const summary = await sync.execute({ window: { from: '2025-01-02', to: '2025-01-31' } });
+
+    expect(provider.fetches.map((request) => request.sessions)).toEqual([
+      sessions.slice(5, 13),
+      sessions.slice(13, 20),
+    ]);
+    expect(log).toEqual([
+      'fetch 8 sessions, 24 bars',
+      'saveMany 8',
+      'fetch 7 sessions, 21 bars',
+      'saveMany 7',
+    ]);
+    expect(summary.stored).toEqual(sessions.slice(5));
+  });
+
+  it.each([
+    [7, 1, 6_289],
+    [500, 13, 500],
+  ])(
+    'sizes chunks by the default budget: %i tickers take 25 years in %i request(s) of at most %i sessions',
+    async (tickers, requests, largest) => {
+      const symbols = Array.from({ length: tickers }, (_, index) => `T${index}`);
+      const { sync, provider } = newSync({
+        settings: { symbols },
+        clock: new FixedClock('2025-01-02T22:00:00Z'),
+      });
+
+      const summary = await sync.execute({
+        window: { from: '2000-01-03', to: '2024-12-31' },
+        dryRun: true,
+      });
+
+      const sizes = provider.plans.map((request) => request.sessions.length);
+      expect(sizes).toHaveLength(requests);
+      expect(Math.max(...sizes)).toBe(largest);
+      expect(Math.max(...sizes) * tickers).toBeLessThanOrEqual(BARS_PER_CHUNK);
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(summary.missing.length);
+      expect(summary.plan?.calls).toBe(6_289);
+    },
+  );
 });
 
 describe('SyncWinners: sessions that cannot be stored yet', () => {
@@ -400,9 +694,10 @@ describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
     expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-02']);
   });
 
-  it('stops after the current write once aborted, and lists what it skipped', async () => {
+  it("stops after the current chunk's write once aborted, and lists what it skipped", async () => {
     const signal = { aborted: false };
-    const { sync, repository } = newSync();
+    // Two sessions of three tickers per chunk.
+    const { sync, repository, provider } = newSync({ settings: { barsPerChunk: 6 } });
 
     const summary = await sync.execute({
       window: { sessions: 5 },
@@ -412,9 +707,10 @@ describe('SyncWinners: concurrency, force, dry run, abort, progress', () => {
       },
     });
 
-    expect(summary.stored).toEqual(['2025-07-01']);
-    expect(summary.skipped).toEqual(LAST_FIVE.slice(1));
-    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(['2025-07-01']);
+    expect(provider.fetches.map((request) => request.sessions)).toEqual([LAST_FIVE.slice(0, 2)]);
+    expect(summary.stored).toEqual(LAST_FIVE.slice(0, 2));
+    expect(summary.skipped).toEqual(LAST_FIVE.slice(2));
+    expect(await repository.storedSessions('2025-07-01', '2025-07-08')).toEqual(LAST_FIVE.slice(0, 2));
   });
 
   it('makes no provider call when stopped before it starts', async () => {

@@ -134,6 +134,31 @@ describe('fake Massive server (in process)', () => {
     }
   });
 
+  it('answers no earlier than its latency, set at start or through the control route', async () => {
+    const slow = await startFakeMassiveServer({ latencyMs: 150, extraTickers: 0 });
+    try {
+      const path = '/v2/aggs/ticker/AAPL/range/1/day/2025-03-07/2025-03-07';
+      const startedAt = performance.now();
+      const answered = await get(slow, path, slow.apiKey);
+      const firstMs = performance.now() - startedAt;
+      const setting = await fetch(`${slow.baseUrl}/__control/settings`, {
+        method: 'PUT',
+        body: JSON.stringify({ latencyMs: 400 }),
+      });
+      const restartedAt = performance.now();
+      await get(slow, path, slow.apiKey);
+      const secondMs = performance.now() - restartedAt;
+
+      expect(answered.status).toBe(200);
+      expect(setting.status).toBe(200);
+      // Lower bounds only: the server cannot answer before its latency, however loaded the machine is.
+      expect(firstMs).toBeGreaterThanOrEqual(149);
+      expect(secondMs).toBeGreaterThanOrEqual(399);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('counts calls per endpoint and the bytes it sent', async () => {
     server.resetStats();
 

@@ -326,7 +326,8 @@ describe('MassiveStockQuoteProvider: aggregates range', () => {
       .get(rangePath('NVDA', '2025-03-05', '2025-03-07'))
       .query(true)
       .reply(200, rangeBody('NVDA', []));
-    const { provider } = testProvider();
+    // One call at a time, so MSFT's failure comes before NVDA's turn.
+    const { provider } = testProvider({ maxInFlight: 1 });
 
     const batch = await provider.fetchDailyBars(
       request(['AAPL', 'MSFT', 'NVDA'], ['2025-03-05', '2025-03-06', '2025-03-07']),
@@ -374,7 +375,7 @@ describe('MassiveStockQuoteProvider: aggregates range', () => {
   });
 
   it('the span shrinks once for all tickers: the second ticker does not hit the refusal again', async () => {
-    const { provider, time } = testProvider();
+    const { provider, time } = testProvider({ maxInFlight: 1 });
     time.clock.set('2025-03-12T00:00:00.000Z');
     nock(TEST_BASE_URL)
       .get(rangePath('AAPL', '2025-03-10', '2025-03-11'))
@@ -536,5 +537,10 @@ describe('MassiveStockQuoteProvider: construction', () => {
     expect(
       () => new MassiveStockQuoteProvider({ apiKey: 'k', clock: time.clock, rateLimitPerMinute: -1 }),
     ).toThrow(/rate limit/);
+    for (const maxInFlight of [0, 33, 1.5]) {
+      expect(() => new MassiveStockQuoteProvider({ apiKey: 'k', clock: time.clock, maxInFlight })).toThrow(
+        /maxInFlight must be a whole number from 1 to 32/,
+      );
+    }
   });
 });

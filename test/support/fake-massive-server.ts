@@ -1,8 +1,9 @@
 /**
  * A loopback stand-in for the Massive REST API (massive-api.md): aggregates range, grouped daily and
  * open-close in their exact formats, from the simulated market's deterministic bars. It checks the
- * Bearer key, enforces a per-minute limit with real 429 bodies, injects faults on demand and counts
- * calls and bytes, for in-process tests, whole-process tests (through MASSIVE_BASE_URL) and benchmarks.
+ * Bearer key, enforces a per-minute limit with real 429 bodies, adds latency, injects faults on demand
+ * (fake-massive-faults.ts: refusals, broken transports and hostile data) and counts calls and bytes, for
+ * in-process tests, whole-process tests (through MASSIVE_BASE_URL) and benchmarks.
  *
  * Standalone: `node --import tsx test/support/fake-massive-server.ts --port 0` prints one JSON line
  * `{"baseUrl":...,"apiKey":...,"controlUrl":...}` and serves until SIGTERM. Other processes drive it
@@ -25,36 +26,8 @@ import {
   tradingSessions,
 } from '../../core/index.ts';
 import { DEFAULT_SIMULATION_SEED, simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
-
-export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
-
-export type FakeMassiveFault =
-  /** A 5xx; the body is an nginx-like HTML page by default, or empty, or a JSON error. */
-  | { readonly kind: 'server-error'; readonly status?: number; readonly body?: 'html' | 'empty' | 'json' }
-  /** Wait before answering normally (trips client timeouts). */
-  | { readonly kind: 'slow'; readonly delayMs: number }
-  | { readonly kind: 'malformed-json' }
-  /** A 200 whose body has the documented status but the wrong field types. */
-  | { readonly kind: 'wrong-shape' }
-  /** The 200-with-NOT_AUTHORIZED body that has been seen in the wild. */
-  | { readonly kind: 'ok-not-authorized' }
-  | { readonly kind: 'not-entitled' }
-  | { readonly kind: 'outside-plan-history' }
-  | { readonly kind: 'not-yet-available' }
-  | { readonly kind: 'rate-limited'; readonly emptyBody?: boolean; readonly retryAfterSeconds?: number }
-  /** Drop the socket without an answer: a network error on the client side. */
-  | { readonly kind: 'connection-reset' };
-
-/** Which requests a fault hits; omitted fields match everything. `times` defaults to every matching request. */
-export interface FakeFaultTarget {
-  readonly endpoint?: FakeMassiveEndpoint;
-  readonly ticker?: string;
-  /** For a range: any session inside it. */
-  readonly session?: string;
-  readonly times?: number;
-}
-
-export type FakeFaultSpec = FakeMassiveFault & FakeFaultTarget;
+import type { BarRow, FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveFault } from './fake-massive-faults.ts';
+import { alterBars, FaultBook, isDataFault, streamEndlessBody } from './fake-massive-faults.ts';
 
 export interface FakeMassiveSettings {
   /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
@@ -65,6 +38,8 @@ export interface FakeMassiveSettings {
   rateLimitPerMinute?: number;
   /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
   rangePageSize?: number | undefined;
+  /** Added before every API answer (faults included), like a network round trip; default 0. */
+  latencyMs?: number;
 }
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
@@ -99,6 +74,8 @@ export interface FakeMassiveServer {
   readonly calls: FakeMassiveCalls;
   /** Response body bytes sent on API routes (what a client receives, before any compression). */
   readonly bytesSent: number;
+  /** Most API requests open at once since the last reset: shows a client's concurrency. */
+  readonly peakInFlight: number;
   readonly requests: readonly FakeMassiveRequest[];
   setFault(fault: FakeFaultSpec): void;
   clearFaults(): void;
@@ -152,11 +129,6 @@ interface Reply {
   readonly headers?: Record<string, string>;
 }
 
-interface ActiveFault {
-  readonly spec: FakeFaultSpec;
-  remaining: number;
-}
-
 function routeOf(pathname: string): ParsedRoute | undefined {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   // /v2/aggs/ticker/{ticker}/range/1/day/{from}/{to}
@@ -197,6 +169,10 @@ function json(status: number, body: unknown, headers?: Record<string, string>): 
   return { status, body: JSON.stringify(body), headers };
 }
 
+function rewritten(reply: Reply, change: (body: Record<string, unknown>) => Record<string, unknown>): Reply {
+  return { ...reply, body: JSON.stringify(change(JSON.parse(reply.body) as Record<string, unknown>)) };
+}
+
 export async function startFakeMassiveServer(
   options: FakeMassiveServerOptions = {},
 ): Promise<FakeMassiveServer> {
@@ -211,18 +187,22 @@ export async function startFakeMassiveServer(
     historyStart: string | undefined;
     rateLimitPerMinute: number;
     rangePageSize: number | undefined;
+    latencyMs: number;
   } = {
     unpublishedFrom: options.unpublishedFrom,
     historyStart: options.historyStart,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     rangePageSize: options.rangePageSize,
+    latencyMs: options.latencyMs ?? 0,
   };
-  let faults: ActiveFault[] = [];
+  const faults = new FaultBook();
   let acceptedStarts: number[] = [];
   let rateLimitReplies = 0;
   let requestCounter = 0;
   let counts = { range: 0, grouped: 0, openClose: 0 };
   let bytesSent = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   let requests: FakeMassiveRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
 
@@ -258,26 +238,6 @@ export async function startFakeMassiveServer(
     return rateLimitReplies % 2 === 0 ? { status: 429, body: '' } : errorReply(429, MESSAGES.rateLimited);
   }
 
-  function faultFor(route: ParsedRoute, from?: string, to?: string): FakeFaultSpec | undefined {
-    const match = faults.find(({ spec }) => {
-      if (spec.endpoint !== undefined && spec.endpoint !== route.endpoint) return false;
-      if (spec.ticker !== undefined && spec.ticker !== route.ticker) return false;
-      if (spec.session !== undefined) {
-        if (route.endpoint === 'aggregates-range') {
-          if (from === undefined || to === undefined || spec.session < from || spec.session > to)
-            return false;
-        } else if (spec.session !== route.date) {
-          return false;
-        }
-      }
-      return true;
-    });
-    if (!match) return undefined;
-    match.remaining -= 1;
-    if (match.remaining <= 0) faults = faults.filter((fault) => fault !== match);
-    return match.spec;
-  }
-
   function faultReply(fault: FakeMassiveFault): Reply | 'reset' | undefined {
     switch (fault.kind) {
       case 'server-error': {
@@ -309,9 +269,44 @@ export async function startFakeMassiveServer(
       }
       case 'connection-reset':
         return 'reset';
-      case 'slow':
+      default:
+        // Slow answers and hostile data are normal answers, delayed or altered by answerWithFault.
         return undefined;
     }
+  }
+
+  /** The documented answer, or what a data fault makes of it. */
+  function answerWithFault(
+    route: ParsedRoute,
+    query: URLSearchParams,
+    from: string | undefined,
+    to: string | undefined,
+    fault: FakeFaultSpec | undefined,
+  ): Reply {
+    const isRange = route.endpoint === 'aggregates-range';
+    if (fault?.kind === 'wrong-ticker' && isRange) {
+      return answer({ ...route, ticker: fault.answerAs }, query, from, to);
+    }
+    const reply = answer(route, query, from, to);
+    if (fault === undefined || reply.status !== 200) return reply;
+    if (fault.kind === 'next-url-to-other-ticker' && isRange) {
+      const cursor = Buffer.from('limit=50000&sort=asc').toString('base64url');
+      return rewritten(reply, (body) => ({
+        ...body,
+        next_url:
+          `https://api.massive.com/v2/aggs/ticker/${encodeURIComponent(fault.answerAs)}/range/1/day/` +
+          `${route.from}/${route.to}?cursor=${cursor}`,
+      }));
+    }
+    if (isDataFault(fault)) {
+      return rewritten(reply, (body) => ({
+        ...body,
+        results: alterBars(fault, (body.results as BarRow[] | undefined) ?? [], (row) =>
+          easternDateOf(new Date(row.t)),
+        ),
+      }));
+    }
+    return reply;
   }
 
   /** The plan's window: history start and the not-yet-published sessions, for any endpoint. */
@@ -476,7 +471,7 @@ export async function startFakeMassiveServer(
   ): Promise<void> {
     const route = `${request.method} ${pathname}`;
     if (route === 'GET /__control/stats') {
-      return send(response, json(200, { calls: callSnapshot(), bytesSent, requests }), false);
+      return send(response, json(200, { calls: callSnapshot(), bytesSent, peakInFlight, requests }), false);
     }
     if (route === 'POST /__control/faults') {
       api.setFault((await readBody(request)) as FakeFaultSpec);
@@ -499,6 +494,7 @@ export async function startFakeMassiveServer(
         ...('rangePageSize' in body
           ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
           : {}),
+        ...('latencyMs' in body ? { latencyMs: Number(body.latencyMs) } : {}),
       });
       return send(response, json(200, {}), false);
     }
@@ -519,6 +515,11 @@ export async function startFakeMassiveServer(
     }
     const route = routeOf(url.pathname);
     const path = `${url.pathname}${url.search}`;
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    response.once('close', () => {
+      inFlight -= 1;
+    });
     const finish = (reply: Reply): void => {
       requests.push({ endpoint: route?.endpoint ?? 'unknown', path, status: reply.status });
       send(response, reply, true);
@@ -532,27 +533,38 @@ export async function startFakeMassiveServer(
     else counts.openClose += 1;
 
     const refusal = authorize(request, url.searchParams) ?? rateLimit();
-    if (refusal) return finish(refusal);
+    if (refusal) return later(settings.latencyMs, () => finish(refusal));
     const from = route.from === undefined ? undefined : rangeBoundDate(route.from);
     const to = route.to === undefined ? undefined : rangeBoundDate(route.to);
-    const fault = faultFor(route, from, to);
+    const fault = faults.take({ endpoint: route.endpoint, ticker: route.ticker, date: route.date, from, to });
+    if (fault?.kind === 'endless-body') {
+      return later(settings.latencyMs, () => {
+        requests.push({ endpoint: route.endpoint, path, status: 200 });
+        streamEndlessBody(response, rangeBar(route.ticker ?? 'AAPL', from ?? CALENDAR_FIRST_DATE));
+      });
+    }
     const faulted = fault ? faultReply(fault) : undefined;
     if (faulted === 'reset') {
-      requests.push({ endpoint: route.endpoint, path, status: 0 });
-      request.socket.destroy();
-      return;
+      return later(settings.latencyMs, () => {
+        requests.push({ endpoint: route.endpoint, path, status: 0 });
+        request.socket.destroy();
+      });
     }
-    if (faulted) return finish(faulted);
-    const reply = answer(route, url.searchParams, from, to);
-    if (fault?.kind === 'slow') {
-      const timer = setTimeout(() => {
-        pendingTimers.delete(timer);
-        if (!response.destroyed) finish(reply);
-      }, fault.delayMs);
-      pendingTimers.add(timer);
-      return;
-    }
-    finish(reply);
+    const reply = faulted ?? answerWithFault(route, url.searchParams, from, to, fault);
+    const delayMs = settings.latencyMs + (fault?.kind === 'slow' ? fault.delayMs : 0);
+    later(delayMs, () => {
+      if (!response.destroyed) finish(reply);
+    });
+  }
+
+  /** Runs `action` now, or after `delayMs` on a timer that close() cancels. */
+  function later(delayMs: number, action: () => void): void {
+    if (delayMs <= 0) return action();
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      action();
+    }, delayMs);
+    pendingTimers.add(timer);
   }
 
   function callSnapshot(): FakeMassiveCalls {
@@ -575,25 +587,30 @@ export async function startFakeMassiveServer(
     get bytesSent() {
       return bytesSent;
     },
+    get peakInFlight() {
+      return peakInFlight;
+    },
     get requests() {
       return [...requests];
     },
     setFault(spec) {
-      faults.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+      faults.add(spec);
     },
     clearFaults() {
-      faults = [];
+      faults.clear();
     },
     configure(update) {
       // An absent key keeps its setting; an explicit undefined clears the optional ones.
-      const { rateLimitPerMinute, ...rest } = update;
+      const { rateLimitPerMinute, latencyMs, ...rest } = update;
       Object.assign(settings, rest);
       if (rateLimitPerMinute !== undefined) settings.rateLimitPerMinute = rateLimitPerMinute;
+      if (latencyMs !== undefined) settings.latencyMs = latencyMs;
       acceptedStarts = [];
     },
     resetStats() {
       counts = { range: 0, grouped: 0, openClose: 0 };
       bytesSent = 0;
+      peakInFlight = inFlight;
       requests = [];
     },
     async close() {
@@ -617,6 +634,7 @@ async function runStandalone(): Promise<void> {
       'extra-tickers': { type: 'string' },
       'unpublished-from': { type: 'string' },
       'history-start': { type: 'string' },
+      'latency-ms': { type: 'string' },
     },
   });
   const numberOf = (value: string | undefined): number | undefined =>
@@ -630,6 +648,7 @@ async function runStandalone(): Promise<void> {
     extraTickers: numberOf(values['extra-tickers']),
     unpublishedFrom: values['unpublished-from'],
     historyStart: values['history-start'],
+    latencyMs: numberOf(values['latency-ms']),
   });
   process.stdout.write(
     `${JSON.stringify({ baseUrl: server.baseUrl, apiKey: server.apiKey, controlUrl: `${server.baseUrl}/__control` })}\n`,

@@ -28,6 +28,7 @@ export class FakeStockQuoteProvider implements StockQuoteProvider {
   private readonly undelivered = new Map<string, UndeliveredSession>();
   private failure: Error | undefined;
   private waitBeforeAnswering: () => Promise<void> = async () => {};
+  private callsPerTicker = false;
 
   /** Adds a session's bars, one per move. */
   withSession(session: string, moves: readonly Move[]): this {
@@ -77,12 +78,19 @@ export class FakeStockQuoteProvider implements StockQuoteProvider {
     return this;
   }
 
+  /** Plans cost one call per ticker, like aggregates-range, instead of one per session fetched. */
+  pricedPerTicker(): this {
+    this.callsPerTicker = true;
+    return this;
+  }
+
   plan(request: QuoteRequest): FetchPlan {
     this.plans.push(request);
+    const fetched = this.sessionsFetchedFor(request);
     return {
       strategy: 'fake',
-      calls: request.sessions.length,
-      description: `${request.sessions.length} sessions`,
+      calls: this.callsPerTicker ? request.symbols.length : fetched.size,
+      description: `${fetched.size} sessions`,
     };
   }
 
@@ -90,13 +98,19 @@ export class FakeStockQuoteProvider implements StockQuoteProvider {
     this.fetches.push(request);
     await this.waitBeforeAnswering();
     if (this.failure) throw this.failure;
-    const wanted = new Set(request.sessions);
-    if (request.includePreviousSession) {
-      for (const session of request.sessions) wanted.add(previousSession(session));
-    }
+    const wanted = this.sessionsFetchedFor(request);
     return {
       bars: this.bars.filter((bar) => wanted.has(bar.session)),
       undelivered: request.sessions.flatMap((session) => this.undelivered.get(session) ?? []),
     };
+  }
+
+  /** The requested sessions and, when asked, the session before each: one grouped-daily call apiece. */
+  private sessionsFetchedFor(request: QuoteRequest): Set<string> {
+    const wanted = new Set(request.sessions);
+    if (request.includePreviousSession) {
+      for (const session of request.sessions) wanted.add(previousSession(session));
+    }
+    return wanted;
   }
 }
