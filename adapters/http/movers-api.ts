@@ -99,6 +99,7 @@ interface Until<T> {
 export class MoversApi {
   private latestSession: Until<string> | undefined;
   private lastGoodRead = Number.NEGATIVE_INFINITY;
+  private common: Readonly<Record<string, string>> | undefined;
   private nextSync: Until<number> | undefined;
 
   constructor(private readonly deps: MoversApiDependencies) {}
@@ -310,14 +311,14 @@ export class MoversApi {
     };
   }
 
-  private commonHeaders(): Record<string, string> {
+  private commonHeaders(): Readonly<Record<string, string>> {
     const origin = this.deps.config.corsOrigin;
-    return {
+    return (this.common ??= {
       'Access-Control-Allow-Origin': origin,
       'Access-Control-Expose-Headers': 'ETag',
       'X-Content-Type-Options': 'nosniff',
       ...(origin !== '*' && { Vary: 'Origin' }),
-    };
+    });
   }
 
   /** The default `asOf`, worked out once per session close rather than on every request. */
