@@ -110,11 +110,13 @@ export class ServicesStack extends Stack {
       description: 'Stock Winners scheduled sync of the latest sessions from Massive',
       timeout: FUNCTION_TIMEOUTS.sync,
       logRetention,
+      // The Massive rate limiter lives in the process: two syncs at once would each spend the whole budget.
+      reservedConcurrentExecutions: config.reserveSyncConcurrency ? 1 : undefined,
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'stock-winners-sync',
         SYNC_SESSIONS: String(config.app.syncSessions),
-        // The parameter's name only: the key itself is read at cold start and never leaves memory.
+        // The parameter's name only: the key itself is read from SSM by the function and never leaves memory.
         MASSIVE_API_KEY_PARAMETER: config.apiKeyParameterName,
         MASSIVE_BASE_URL: config.massiveBaseUrl,
         MASSIVE_RATE_LIMIT_PER_MINUTE: String(config.massiveRateLimitPerMinute),

@@ -124,21 +124,6 @@ export class UnstorableSessionResultError extends DynamoDbError {
   }
 }
 
-export class EmbeddedStoreLockedError extends DynamoDbError {
-  readonly code = 'EMBEDDED_STORE_LOCKED';
-  constructor(
-    readonly dataDir: string,
-    cause?: unknown,
-  ) {
-    super(
-      `The embedded store in ${dataDir} is in use by another process (a running \`stocks-cli serve\` or ` +
-        '`stocks-cli db`?). Stop that process, point DYNAMODB_ENDPOINT at the endpoint it serves, or use ' +
-        'another STOCKS_DATA_DIR.',
-      { cause },
-    );
-  }
-}
-
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
