@@ -71,7 +71,7 @@ export async function buildCli(outDir: string = CLI_DIST): Promise<void> {
     await writeAtomically(file.path, file.contents);
   }
   // The lock file stands for node_modules: any install rewrites it (and runs `prepare`, which rebuilds).
-  const sources = Object.keys(metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  const sources = Object.keys(metafile.inputs).filter((input) => !/(^|\/)node_modules\//.test(input));
   const inputs = [...sources, 'cli/build.ts', 'package-lock.json'];
   await writeAtomically(join(outDir, BUILD_INFO_FILE), `${JSON.stringify({ startedAtMs, inputs })}\n`);
   await removeOlderFiles(
