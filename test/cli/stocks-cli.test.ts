@@ -80,9 +80,9 @@ describe('backfill', () => {
 
   it('Ctrl-C stops after the current write; the rerun completes with no duplicates and nothing lost', async () => {
     const env = environment();
-    // Long enough that the interrupt lands while sessions are still being written, short enough to rerun.
-    const sessions = tradingSessions('2023-01-03', '2025-12-31');
-    const child = spawnCli(['backfill', '--from', '2023-01-03', '--to', '2025-12-31'], env);
+    // Five write slices (SESSIONS_PER_WRITE): the interrupt lands while later ones are still to be written.
+    const sessions = tradingSessions('2024-01-02', '2025-12-31');
+    const child = spawnCli(['backfill', '--from', '2024-01-02', '--to', '2025-12-31'], env);
     let stderr = '';
     let stdout = '';
     child.stdout?.on('data', (chunk) => (stdout += chunk));
@@ -100,7 +100,7 @@ describe('backfill', () => {
     expect(storedFirst).toBeGreaterThan(0);
     expect(storedFirst).toBeLessThan(sessions.length);
 
-    const rerun = await runCli(['backfill', '--from', '2023-01-03', '--to', '2025-12-31'], env);
+    const rerun = await runCli(['backfill', '--from', '2024-01-02', '--to', '2025-12-31'], env);
 
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toMatch(new RegExp(`stored\\s+${sessions.length - storedFirst}\\b`));
@@ -110,7 +110,8 @@ describe('backfill', () => {
     );
     expect(year.missing).toEqual([]);
     expect(new Set(year.data.map((row: { date: string }) => row.date)).size).toBe(year.count);
-  });
+    // Three whole processes, two of them backfills of two years: a budget for that work, not a wait.
+  }, 60_000);
 });
 
 describe('winners', () => {
