@@ -146,18 +146,27 @@ async function timeToFirstAnswer(command: string[], dataDir: string): Promise<nu
   }
 }
 
-function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, 'SIGTERM');
-  return exited;
+/** Stops the process group and waits until every member is gone (`npm start` exits before the server it ran). */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const group = -child.pid;
+  const signal = (name: NodeJS.Signals | 0) => {
+    try {
+      process.kill(group, name);
+      return true;
+    } catch {
+      return false; // ESRCH: no process left in the group
+    }
+  };
+  signal('SIGTERM');
+  while (signal(0)) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 async function startSamples(command: string[], store: string): Promise<number[]> {
   const samples: number[] = [];
   for (let run = 0; run <= RUNS; run += 1) {
     // A copy per run: the start-up sync writes the newest sessions, and each run starts from the same store.
-    const dataDir = path.join(workDir, 'serve-run');
+    const dataDir = mkdtempSync(path.join(workDir, 'serve-'));
     cpSync(store, dataDir, { recursive: true });
     const elapsed = await timeToFirstAnswer(command, dataDir);
     if (run > 0) samples.push(elapsed); // run 0 warms the file cache
