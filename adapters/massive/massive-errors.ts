@@ -37,6 +37,19 @@ export class MissingApiKeyError extends MassiveApiError {
   }
 }
 
+/** A key that cannot travel in an HTTP header: a configuration mistake, not a network error to retry. */
+export class MalformedApiKeyError extends MassiveApiError {
+  readonly code = 'MASSIVE_API_KEY_MALFORMED';
+  constructor() {
+    super(
+      'MASSIVE_API_KEY holds characters that cannot go in an HTTP header (a line break, a control ' +
+        'character or a non-Latin-1 letter, often from a copy and paste). Copy the key again from your ' +
+        'Massive dashboard.',
+      undefined,
+    );
+  }
+}
+
 export class RejectedApiKeyError extends MassiveApiError {
   readonly code = 'MASSIVE_API_KEY_REJECTED';
   constructor(endpoint: MassiveEndpoint, upstreamMessage: string) {
@@ -177,5 +190,9 @@ export class ResponseTooLargeError extends MassiveApiError {
 
 /** Failures no other call of the same run can avoid: stop the whole fetch instead of failing each session. */
 export function isFatalMassiveError(error: unknown): boolean {
-  return error instanceof MissingApiKeyError || error instanceof RejectedApiKeyError;
+  return (
+    error instanceof MissingApiKeyError ||
+    error instanceof MalformedApiKeyError ||
+    error instanceof RejectedApiKeyError
+  );
 }

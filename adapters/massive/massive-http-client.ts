@@ -4,6 +4,7 @@ import type { AppLogger } from '../observability/app-logger.ts';
 import type { MassiveApiError, MassiveEndpoint } from './massive-errors.ts';
 import {
   InvalidResponseError,
+  MalformedApiKeyError,
   MissingApiKeyError,
   NotEntitledError,
   NotYetAvailableError,
@@ -80,10 +81,11 @@ export class MassiveHttpClient {
     this.pathPrefix = base.pathname.replace(/\/+$/, '');
   }
 
-  /** Fails fast, before any call, when no key is configured. */
+  /** Fails fast, before any call, when no key is configured or it cannot go in a header. */
   assertKeyConfigured(): string {
     const key = this.settings.apiKey?.trim();
     if (!key) throw new MissingApiKeyError();
+    if (!isValidHeaderValue(key)) throw new MalformedApiKeyError();
     return key;
   }
 
@@ -256,6 +258,14 @@ export class MassiveHttpClient {
     const key = this.settings.apiKey?.trim();
     return key ? text.split(key).join('[redacted]') : text;
   }
+}
+
+/**
+ * Whether `value` can be sent as an HTTP header value as is: tab, visible ASCII, space and Latin-1 only
+ * (RFC 9110 field-value); fetch throws on anything else. Surrounding whitespace is not allowed either.
+ */
+export function isValidHeaderValue(value: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value) && value.trim() === value;
 }
 
 function fatal(error: MassiveApiError): AttemptOutcome {

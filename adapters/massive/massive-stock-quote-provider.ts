@@ -73,11 +73,17 @@ interface RangeRefusals {
  * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
  * ticker, or one grouped-daily call per session, whichever is cheaper for the request.
  *
- * Failure semantics: a missing or rejected key throws (nothing can be delivered). Otherwise sessions are
- * reported undelivered: with the range plan a failed ticker call fails every session (a ranking without
- * that ticker would be wrong); with the grouped plan only the session of the failed call (and the one
- * that needed it as its previous session) is lost. A "before end of day" refusal marks the newest
- * sessions not-yet-available and the rest is still fetched.
+ * Up to `maxInFlight` calls run at once (the first one alone), every start paced by the rate limiter.
+ *
+ * Failure semantics: a missing, malformed or rejected key throws (nothing can be delivered). Otherwise
+ * sessions are reported undelivered: with the range plan a failed ticker call fails every session (a
+ * ranking without that ticker would be wrong) and no further call starts; with the grouped plan only the
+ * session of the failed call (and the one that needed it as its previous session) is lost. A "before end
+ * of day" refusal marks the newest sessions not-yet-available and the rest is still fetched.
+ *
+ * Nothing from an answer is trusted blindly (massive-bar-checks.ts): an answer about another ticker or
+ * with stamps that cannot be placed fails its call; stray bars are dropped and logged; identical copies
+ * count once, and copies that disagree are passed on for the ranking to exclude with a reason.
  */
 export class MassiveStockQuoteProvider implements StockQuoteProvider {
   readonly source = 'massive' as const;
@@ -190,17 +196,27 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
           }
           throw error;
         }
-        for (const session of this.refusedSessions(plan.sessions, to)) refusals.unpublished.add(session);
-        this.logger.info('massive has not published the newest sessions yet', {
-          notYetAvailable: [...refusals.unpublished],
-        });
-        const remaining = plan.sessions.filter((session) => !refusals.unpublished.has(session));
-        const newest = remaining[remaining.length - 1];
-        if (newest === undefined) throw error;
-        refusals.to = newest < refusals.to ? newest : refusals.to;
-        refusals.refusal = error;
+        this.learnRefusal(plan.sessions, to, refusals, error);
       }
     }
+  }
+
+  /** Marks the sessions a refusal of `.. to` is about; throws it on when no session is left to ask for. */
+  private learnRefusal(
+    sessions: readonly string[],
+    to: string,
+    refusals: RangeRefusals,
+    refusal: NotYetAvailableError,
+  ): void {
+    for (const session of this.refusedSessions(sessions, to)) refusals.unpublished.add(session);
+    this.logger.info('massive has not published the newest sessions yet', {
+      notYetAvailable: [...refusals.unpublished],
+    });
+    const remaining = sessions.filter((session) => !refusals.unpublished.has(session));
+    const newest = remaining[remaining.length - 1];
+    if (newest === undefined) throw refusal;
+    if (newest < refusals.to) refusals.to = newest;
+    refusals.refusal = refusal;
   }
 
   /**

@@ -1,12 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Basis, SessionResult } from '../../core/index.ts';
-import {
-  previousClosesOf,
-  previousSession,
-  rankMovers,
-  SyncWinners,
-  tradingSessions,
-} from '../../core/index.ts';
+import { SyncWinners, tradingSessions } from '../../core/index.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { RejectedApiKeyError, UpstreamUnavailableError } from '../../adapters/massive/massive-errors.ts';
 import { MassiveStockQuoteProvider } from '../../adapters/massive/massive-stock-quote-provider.ts';
@@ -15,6 +9,7 @@ import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import type { FakeMassiveServer } from '../support/fake-massive-server.ts';
 import { startFakeMassiveServer } from '../support/fake-massive-server.ts';
+import { simulatedRanking } from '../support/fake-massive-fixtures.ts';
 
 const WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'];
 const SEED = 7;
@@ -23,9 +18,7 @@ const AFTER_CLOSE = '2025-06-10T21:00:00.000Z';
 
 /** What the use case must store for a session, computed straight from the fake server's dataset. */
 function expectedRanking(session: string, basis: Basis): Pick<SessionResult, 'winner' | 'ranking'> {
-  const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, session, SEED));
-  const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, previousSession(session), SEED));
-  const { winner, ranking } = rankMovers(bars, basis, previousClosesOf(previousBars));
+  const { winner, ranking } = simulatedRanking(WATCHLIST, session, SEED, basis);
   return { winner: winner!, ranking };
 }
 
@@ -199,7 +192,8 @@ describe('MassiveStockQuoteProvider feeding SyncWinners, against the fake Massiv
       emptyBody: true,
     });
     server.setFault({ kind: 'slow', delayMs: 400, endpoint: 'aggregates-range', ticker: 'META', times: 1 });
-    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150 });
+    // One call at a time, as the call count assumes: with a 150 ms timeout, only META's call may time out.
+    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150, maxInFlight: 1 });
 
     const summary = await sync.execute({ window: { sessions: 10 } });
 
