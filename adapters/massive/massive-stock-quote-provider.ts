@@ -165,22 +165,30 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
       try {
         return await this.fetchRangePages(symbol, from, to);
       } catch (error) {
-        if (!(error instanceof NotYetAvailableError)) {
-          if (!isFatalMassiveError(error)) {
-            this.logger.warn('massive range call failed: every requested session is undelivered', {
-              symbol,
-              error: (error as Error).message,
-            });
-          }
-          throw error;
-        }
-        const somethingLeft = refusals.learn(to, error, this.clock.now().getTime());
-        this.logger.info('massive has not published the newest sessions yet', {
-          notYetAvailable: refusals.notYetAvailable,
-        });
-        if (!somethingLeft) throw error;
+        if (!(error instanceof NotYetAvailableError)) throw this.rangeFailure(symbol, error);
+        this.learnRefusal(refusals, to, error);
       }
     }
+  }
+
+  /** The error of a failed ticker call, logged unless it is fatal (fatal ones are reported by the caller). */
+  private rangeFailure(symbol: string, error: unknown): unknown {
+    if (!isFatalMassiveError(error)) {
+      this.logger.warn('massive range call failed: every requested session is undelivered', {
+        symbol,
+        error: (error as Error).message,
+      });
+    }
+    return error;
+  }
+
+  /** Narrows the range after a refusal of `.. to`; throws the refusal on when no session is left to ask for. */
+  private learnRefusal(refusals: RangeRefusals, to: string, refusal: NotYetAvailableError): void {
+    const somethingLeft = refusals.learn(to, refusal, this.clock.now().getTime());
+    this.logger.info('massive has not published the newest sessions yet', {
+      notYetAvailable: refusals.notYetAvailable,
+    });
+    if (!somethingLeft) throw refusal;
   }
 
   /**
