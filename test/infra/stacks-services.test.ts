@@ -138,7 +138,6 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
-      queryWinnerRows,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
