@@ -9,7 +9,32 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { easternDateOf } from '../../core/index.ts';
 import type { MassiveReplies, Reply } from './fake-massive-replies.ts';
 import { GATEWAY_HTML, json, MESSAGES, rewritten } from './fake-massive-replies.ts';
-import type { FakeMassiveServer } from './fake-massive-server.ts';
+
+/** What the control API can change on a running server. */
+export interface FakeMassiveSettings {
+  /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
+  unpublishedFrom?: string | undefined;
+  /** Sessions before this date are refused as outside the plan's history window. */
+  historyStart?: string | undefined;
+  /** Accepted calls per rolling 60 s; 0 = unlimited. */
+  rateLimitPerMinute?: number;
+  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
+  rangePageSize?: number | undefined;
+  /** Added before every API answer (faults included), like a network round trip; default 0. */
+  latencyMs?: number;
+}
+
+/** What the control API drives on a server. */
+export interface ControlledServer {
+  readonly calls: unknown;
+  readonly bytesSent: number;
+  readonly peakInFlight: number;
+  readonly requests: readonly unknown[];
+  setFault(fault: FakeFaultSpec): void;
+  clearFaults(): void;
+  configure(settings: FakeMassiveSettings): void;
+  resetStats(): void;
+}
 
 export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
 
@@ -262,7 +287,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export async function controlReply(
   request: IncomingMessage,
   pathname: string,
-  server: FakeMassiveServer,
+  server: ControlledServer,
 ): Promise<Reply> {
   const route = `${request.method} ${pathname}`;
   if (route === 'GET /__control/stats') {

@@ -27,7 +27,7 @@ import {
   tradingSessions,
 } from '../../core/index.ts';
 import { DEFAULT_SIMULATION_SEED, simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
-import type { FakeFaultSpec, FakeMassiveEndpoint } from './fake-massive-faults.ts';
+import type { FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveSettings } from './fake-massive-faults.ts';
 import {
   answerWithFault,
   controlReply,
@@ -38,18 +38,7 @@ import {
 import type { Reply } from './fake-massive-replies.ts';
 import { json, MassiveReplies, MESSAGES } from './fake-massive-replies.ts';
 
-export interface FakeMassiveSettings {
-  /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
-  unpublishedFrom?: string | undefined;
-  /** Sessions before this date are refused as outside the plan's history window. */
-  historyStart?: string | undefined;
-  /** Accepted calls per rolling 60 s; 0 = unlimited. */
-  rateLimitPerMinute?: number;
-  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
-  rangePageSize?: number | undefined;
-  /** Added before every API answer (faults included), like a network round trip; default 0. */
-  latencyMs?: number;
-}
+export type { FakeMassiveSettings } from './fake-massive-faults.ts';
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
   readonly port?: number;
