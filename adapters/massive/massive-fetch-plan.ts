@@ -2,10 +2,7 @@ import type { FetchPlan, QuoteRequest } from '../../core/index.ts';
 import { previousSession } from '../../core/index.ts';
 import { plural } from './massive-errors.ts';
 
-export type MassiveStrategy = 'aggregates-range' | 'grouped-daily' | 'none';
-
-export interface MassiveFetchPlan extends FetchPlan {
-  readonly strategy: MassiveStrategy;
+interface MassivePlanBasis extends FetchPlan {
   readonly symbols: readonly string[];
   /** The requested sessions, ascending and unique. */
   readonly sessions: readonly string[];
@@ -14,9 +11,27 @@ export interface MassiveFetchPlan extends FetchPlan {
   /** What each strategy would cost, so the log says why this one won. */
   readonly rangeCalls: number;
   readonly groupedCalls: number;
-  /** The span a range call covers: the first needed session to the last requested one. */
-  readonly span: { readonly from: string; readonly to: string } | undefined;
 }
+
+/** One aggregates-range call per ticker over `span`: the first needed session to the last requested one. */
+export interface MassiveRangePlan extends MassivePlanBasis {
+  readonly strategy: 'aggregates-range';
+  readonly span: { readonly from: string; readonly to: string };
+}
+
+/** One grouped-daily call per needed session. No span (read as undefined on any plan that is not a range). */
+export interface MassiveGroupedPlan extends MassivePlanBasis {
+  readonly strategy: 'grouped-daily';
+  readonly span?: undefined;
+}
+
+/** No ticker or no session requested: no call. */
+export interface MassiveNoFetchPlan extends MassivePlanBasis {
+  readonly strategy: 'none';
+  readonly span?: undefined;
+}
+
+export type MassiveFetchPlan = MassiveRangePlan | MassiveGroupedPlan | MassiveNoFetchPlan;
 
 function uniqueSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
@@ -47,7 +62,6 @@ export function planMassiveFetch(request: QuoteRequest): MassiveFetchPlan {
       neededSessions: [],
       rangeCalls: 0,
       groupedCalls: 0,
-      span: undefined,
     };
   }
   const neededSessions = request.includePreviousSession
@@ -85,6 +99,5 @@ export function planMassiveFetch(request: QuoteRequest): MassiveFetchPlan {
     neededSessions,
     rangeCalls,
     groupedCalls,
-    span,
   };
 }

@@ -6,10 +6,10 @@ import type {
   StockQuoteProvider,
   UndeliveredSession,
 } from '../../core/index.ts';
-import { easternTime, previousSession } from '../../core/index.ts';
+import { previousSession } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
-import type { MassiveFetchPlan } from './massive-fetch-plan.ts';
+import type { MassiveFetchPlan, MassiveGroupedPlan, MassiveRangePlan } from './massive-fetch-plan.ts';
 import { planMassiveFetch } from './massive-fetch-plan.ts';
 import { mapWithConcurrency } from './bounded-concurrency.ts';
 import type { MassiveEndpoint } from './massive-errors.ts';
@@ -21,6 +21,7 @@ import {
 } from './massive-errors.ts';
 import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
+import { RangeRefusals } from './massive-range-refusals.ts';
 import type { AggregatesRangeResponse } from './massive-schemas.ts';
 import { aggregatesRangeResponseSchema, groupedDailyResponseSchema } from './massive-schemas.ts';
 import type { Sleep } from './rolling-window-rate-limiter.ts';
@@ -55,19 +56,9 @@ export const MASSIVE_MAX_IN_FLIGHT_LIMIT = 32;
 
 /** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
 const MAX_RANGE_PAGES = 100;
-/** The free plan publishes a session's bars some hours after the close; a refusal can only concern these. */
-const PUBLISHING_WINDOW_MS = 24 * 3_600_000;
 const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
 /** Dropped or conflicting bars named in one log line; the count says how many there were. */
 const LOGGED_EXAMPLES = 5;
-
-/** What "before end of day" refusals have taught the range calls in flight so far. */
-interface RangeRefusals {
-  /** The newest session still worth asking for. */
-  to: string;
-  readonly unpublished: Set<string>;
-  refusal: Error | undefined;
-}
 
 /**
  * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
@@ -146,107 +137,65 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
   }
 
   /** One call per ticker, up to `maxInFlight` at once; any failed ticker fails every session. */
-  private async fetchByRange(plan: MassiveFetchPlan): Promise<QuoteBatch> {
-    const span = plan.span as { from: string; to: string };
-    const refusals: RangeRefusals = { to: span.to, unpublished: new Set(), refusal: undefined };
+  private async fetchByRange(plan: MassiveRangePlan): Promise<QuoteBatch> {
+    const refusals = new RangeRefusals(plan.sessions, plan.span.to);
     let perSymbol: DailyBar[][];
     try {
       perSymbol = await mapWithConcurrency(plan.symbols, this.maxInFlight, (symbol) =>
-        this.fetchPublishedRange(plan, symbol, refusals),
+        this.fetchSymbolRange(symbol, plan.span.from, refusals),
       );
     } catch (error) {
       if (isFatalMassiveError(error)) throw error;
-      return {
-        bars: [],
-        undelivered: this.undeliveredAll(plan.sessions, refusals.unpublished, error as Error),
-      };
+      return { bars: [], undelivered: refusals.undeliveredAll(error as Error) };
     }
-    const wanted = new Set(plan.neededSessions.filter((session) => !refusals.unpublished.has(session)));
+    const wanted = new Set(plan.neededSessions.filter((session) => !refusals.isUnpublished(session)));
     return {
       bars: perSymbol.flat().filter((bar) => wanted.has(bar.session)),
-      undelivered: [...refusals.unpublished].sort().map((session) => ({
-        session,
-        kind: 'not-yet-available' as const,
-        error: refusals.refusal as Error,
-      })),
+      undelivered: refusals.undelivered(),
     };
   }
 
   /**
-   * One ticker's range, ending earlier each time Massive refuses the newest sessions as not yet
-   * published. The refusals are shared by the tickers in flight, so each later call asks for less.
+   * One ticker's range from `from`, ending earlier each time Massive refuses the newest sessions as not
+   * yet published. The refusals are shared by the tickers in flight, so each later call asks for less.
    */
-  private async fetchPublishedRange(
-    plan: MassiveFetchPlan,
-    symbol: string,
-    refusals: RangeRefusals,
-  ): Promise<DailyBar[]> {
-    const span = plan.span as { from: string; to: string };
+  private async fetchSymbolRange(symbol: string, from: string, refusals: RangeRefusals): Promise<DailyBar[]> {
     for (;;) {
       const to = refusals.to;
       try {
-        return await this.fetchRange(symbol, span.from, to);
+        return await this.fetchRangePages(symbol, from, to);
       } catch (error) {
-        if (!(error instanceof NotYetAvailableError)) {
-          if (!isFatalMassiveError(error)) {
-            this.logger.warn('massive range call failed: every requested session is undelivered', {
-              symbol,
-              error: (error as Error).message,
-            });
-          }
-          throw error;
-        }
-        this.learnRefusal(plan.sessions, to, refusals, error);
+        if (!(error instanceof NotYetAvailableError)) throw this.rangeFailure(symbol, error);
+        this.learnRefusal(refusals, to, error);
       }
     }
   }
 
-  /** Marks the sessions a refusal of `.. to` is about; throws it on when no session is left to ask for. */
-  private learnRefusal(
-    sessions: readonly string[],
-    to: string,
-    refusals: RangeRefusals,
-    refusal: NotYetAvailableError,
-  ): void {
-    for (const session of this.refusedSessions(sessions, to)) refusals.unpublished.add(session);
+  /** The error of a failed ticker call, logged unless it is fatal (fatal ones are reported by the caller). */
+  private rangeFailure(symbol: string, error: unknown): unknown {
+    if (!isFatalMassiveError(error)) {
+      this.logger.warn('massive range call failed: every requested session is undelivered', {
+        symbol,
+        error: (error as Error).message,
+      });
+    }
+    return error;
+  }
+
+  /** Narrows the range after a refusal of `.. to`; throws the refusal on when no session is left to ask for. */
+  private learnRefusal(refusals: RangeRefusals, to: string, refusal: NotYetAvailableError): void {
+    const somethingLeft = refusals.learn(to, refusal, this.clock.now().getTime());
     this.logger.info('massive has not published the newest sessions yet', {
-      notYetAvailable: [...refusals.unpublished],
+      notYetAvailable: refusals.notYetAvailable,
     });
-    const remaining = sessions.filter((session) => !refusals.unpublished.has(session));
-    const newest = remaining[remaining.length - 1];
-    if (newest === undefined) throw refusal;
-    if (newest < refusals.to) refusals.to = newest;
-    refusals.refusal = refusal;
-  }
-
-  /**
-   * The sessions a "before end of day" refusal can be about: requested sessions (up to `to`) that closed
-   * less than a day ago. If the clock disagrees with Massive, the newest one, so the loop always shrinks.
-   */
-  private refusedSessions(sessions: readonly string[], to: string): string[] {
-    const cutoff = this.clock.now().getTime() - PUBLISHING_WINDOW_MS;
-    const candidates = sessions.filter((session) => session <= to);
-    const recent = candidates.filter((session) => easternTime(session, 16).getTime() > cutoff);
-    return recent.length > 0 ? recent : candidates.slice(-1);
-  }
-
-  private undeliveredAll(
-    sessions: readonly string[],
-    unpublished: ReadonlySet<string>,
-    error: Error,
-  ): UndeliveredSession[] {
-    return sessions.map((session) => ({
-      session,
-      kind: unpublished.has(session) ? ('not-yet-available' as const) : ('failed' as const),
-      error,
-    }));
+    if (!somethingLeft) throw refusal;
   }
 
   /**
    * One ticker over [from, to], following `next_url` against our own base URL. An answer about another
    * ticker, or with stamps that cannot be placed, is refused whole; stray bars are dropped (screenBars).
    */
-  private async fetchRange(symbol: string, from: string, to: string): Promise<DailyBar[]> {
+  private async fetchRangePages(symbol: string, from: string, to: string): Promise<DailyBar[]> {
     const bars: DailyBar[] = [];
     let path: string | undefined =
       `${RANGE_PATH_PREFIX}${encodeURIComponent(symbol)}/range/1/day/${from}/${to}` +
@@ -318,7 +267,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     return kept;
   }
 
-  private async fetchByGroupedDaily(plan: MassiveFetchPlan): Promise<QuoteBatch> {
+  private async fetchByGroupedDaily(plan: MassiveGroupedPlan): Promise<QuoteBatch> {
     const watched = new Set(plan.symbols);
     const problems = new Map<string, Error>();
     const perDate = await mapWithConcurrency(plan.neededSessions, this.maxInFlight, async (date) => {

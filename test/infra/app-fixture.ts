@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/house-function.ts';
 import { buildStockWinnersApp, type StockWinnersStacks } from '../../infra/stock-winners-app.ts';
 
@@ -46,4 +49,47 @@ export function synthesizeApp(context: Record<string, unknown> = {}): Synthesize
       web: Template.fromStack(stacks.web),
     },
   };
+}
+
+export type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+export function logicalId(stack: Stack, element: unknown): string {
+  return stack.getLogicalId(element as CfnElement);
+}
+
+export function resourcesOfType(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+export function onlyResource(
+  template: Template,
+  type: string,
+): { id: string; properties: Record<string, unknown> } {
+  const entries = Object.entries(resourcesOfType(template, type));
+  expect(entries).toHaveLength(1);
+  const [id, resource] = entries[0] as [string, Resources[string]];
+  return { id, properties: resource.Properties };
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every statement of every policy attached to the role, actions sorted: the role's whole permission set. */
+export function statementsOf(template: Template, stack: Stack, role: IRole): Statement[] {
+  const roleId = logicalId(stack, role.node.defaultChild);
+  const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some(
+      (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId }),
+    ),
+  );
+  return policies
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .map((statement) => ({
+      ...statement,
+      Action: [statement.Action].flat().sort(),
+    }));
 }

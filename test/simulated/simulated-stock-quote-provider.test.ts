@@ -12,12 +12,15 @@ import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import { SimulatedStockQuoteProvider } from '../../adapters/simulated/simulated-stock-quote-provider.ts';
+import { testStockQuoteProviderContract } from '../contracts/stock-quote-provider.contract.ts';
 
 const WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'];
 
 function request(sessions: string[], includePreviousSession = false, symbols = WATCHLIST): QuoteRequest {
   return { symbols, sessions, includePreviousSession };
 }
+
+testStockQuoteProviderContract('simulated', async () => ({ provider: new SimulatedStockQuoteProvider() }));
 
 describe('SimulatedStockQuoteProvider', () => {
   it('says it is simulated and plans no call', () => {

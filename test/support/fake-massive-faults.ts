@@ -1,10 +1,40 @@
 /**
- * The faults the fake Massive server (fake-massive-server.ts) injects on demand: refusals and broken
- * transports, and hostile data in an otherwise well-formed answer (duplicate bars, another ticker's
- * bars, midnight-UTC stamps, impossible numbers, an endless body). Which requests a fault hits, and
- * which bars it alters, is decided here; the server only asks.
+ * The faults the fake Massive server (fake-massive-server.ts) injects on demand, and the control API
+ * through which other processes set them: refusals and broken transports, and hostile data in an
+ * otherwise well-formed answer (duplicate bars, another ticker's bars, midnight-UTC stamps, impossible
+ * numbers, an endless body). Which requests a fault hits, what it answers and which bars it alters is
+ * decided here; the server only asks.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { easternDateOf } from '../../core/index.ts';
+import type { MassiveReplies, Reply } from './fake-massive-replies.ts';
+import { GATEWAY_HTML, json, MESSAGES, rewritten } from './fake-massive-replies.ts';
+
+/** What the control API can change on a running server. */
+export interface FakeMassiveSettings {
+  /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
+  unpublishedFrom?: string | undefined;
+  /** Sessions before this date are refused as outside the plan's history window. */
+  historyStart?: string | undefined;
+  /** Accepted calls per rolling 60 s; 0 = unlimited. */
+  rateLimitPerMinute?: number;
+  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
+  rangePageSize?: number | undefined;
+  /** Added before every API answer (faults included), like a network round trip; default 0. */
+  latencyMs?: number;
+}
+
+/** What the control API drives on a server. */
+export interface ControlledServer {
+  readonly calls: unknown;
+  readonly bytesSent: number;
+  readonly peakInFlight: number;
+  readonly requests: readonly unknown[];
+  setFault(fault: FakeFaultSpec): void;
+  clearFaults(): void;
+  configure(settings: FakeMassiveSettings): void;
+  resetStats(): void;
+}
 
 export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
 
@@ -159,4 +189,137 @@ export function streamEndlessBody(response: ServerResponse, bar: Record<string, 
   };
   response.once('close', () => response.removeAllListeners('drain'));
   pump();
+}
+
+/** A refusal or broken transport instead of the answer; undefined for faults that alter a normal answer. */
+export function faultReply(fault: FakeMassiveFault, replies: MassiveReplies): Reply | 'reset' | undefined {
+  switch (fault.kind) {
+    case 'server-error': {
+      const status = fault.status ?? 502;
+      if (fault.body === 'empty') return { status, body: '' };
+      if (fault.body === 'json') return replies.error(status, 'Internal server error');
+      return { status, body: GATEWAY_HTML, contentType: 'text/html' };
+    }
+    case 'malformed-json':
+      return { status: 200, body: '{"status":"OK","request_id":"x","results":[{"o":1.5,"c":' };
+    case 'wrong-shape':
+      return json(200, {
+        status: 'OK',
+        request_id: replies.requestId(),
+        results: [{ o: 'abc', t: 'yesterday' }],
+      });
+    case 'ok-not-authorized':
+      return replies.forbidden(MESSAGES.notEntitled, 200);
+    case 'not-entitled':
+      return replies.forbidden(MESSAGES.notEntitled);
+    case 'outside-plan-history':
+      return replies.forbidden(MESSAGES.outsideHistory);
+    case 'not-yet-available':
+      return replies.forbidden(MESSAGES.notYetAvailable);
+    case 'rate-limited': {
+      const headers: Record<string, string> | undefined =
+        fault.retryAfterSeconds === undefined
+          ? undefined
+          : { 'Retry-After': String(fault.retryAfterSeconds) };
+      return fault.emptyBody
+        ? { status: 429, body: '', headers }
+        : replies.error(429, MESSAGES.rateLimited, headers);
+    }
+    case 'connection-reset':
+      return 'reset';
+    default:
+      // Slow answers and hostile data are normal answers, delayed or altered by answerWithFault.
+      return undefined;
+  }
+}
+
+/** The route of an answered request, as answerWithFault needs it: range bounds as received. */
+export interface AnsweredRoute {
+  readonly endpoint: FakeMassiveEndpoint;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * The documented answer, or what a data fault makes of it. `answer` gives the documented answer about
+ * a ticker (undefined: the requested one).
+ */
+export function answerWithFault(
+  route: AnsweredRoute,
+  fault: FakeFaultSpec | undefined,
+  answer: (ticker?: string) => Reply,
+): Reply {
+  const isRange = route.endpoint === 'aggregates-range';
+  if (fault?.kind === 'wrong-ticker' && isRange) return answer(fault.answerAs);
+  const reply = answer();
+  if (fault === undefined || reply.status !== 200) return reply;
+  if (fault.kind === 'next-url-to-other-ticker' && isRange) {
+    const cursor = Buffer.from('limit=50000&sort=asc').toString('base64url');
+    return rewritten(reply, (body) => ({
+      ...body,
+      next_url:
+        `https://api.massive.com/v2/aggs/ticker/${encodeURIComponent(fault.answerAs)}/range/1/day/` +
+        `${route.from}/${route.to}?cursor=${cursor}`,
+    }));
+  }
+  if (isDataFault(fault)) {
+    return rewritten(reply, (body) => ({
+      ...body,
+      results: alterBars(fault, (body.results as BarRow[] | undefined) ?? [], (row) =>
+        easternDateOf(new Date(row.t)),
+      ),
+    }));
+  }
+  return reply;
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? {} : (JSON.parse(text) as unknown);
+}
+
+/**
+ * The control API, for processes that drive a standalone server: GET /__control/stats,
+ * POST|DELETE /__control/faults, PUT /__control/settings, POST /__control/reset-stats.
+ */
+export async function controlReply(
+  request: IncomingMessage,
+  pathname: string,
+  server: ControlledServer,
+): Promise<Reply> {
+  const route = `${request.method} ${pathname}`;
+  if (route === 'GET /__control/stats') {
+    const { calls, bytesSent, peakInFlight, requests } = server;
+    return json(200, { calls, bytesSent, peakInFlight, requests });
+  }
+  if (route === 'POST /__control/faults') {
+    server.setFault((await readBody(request)) as FakeFaultSpec);
+    return json(200, {});
+  }
+  if (route === 'DELETE /__control/faults') {
+    server.clearFaults();
+    return json(200, {});
+  }
+  if (route === 'PUT /__control/settings') {
+    const body = (await readBody(request)) as Record<string, unknown>;
+    server.configure({
+      ...('unpublishedFrom' in body
+        ? { unpublishedFrom: (body.unpublishedFrom as string | null) ?? undefined }
+        : {}),
+      ...('historyStart' in body ? { historyStart: (body.historyStart as string | null) ?? undefined } : {}),
+      ...('rateLimitPerMinute' in body ? { rateLimitPerMinute: Number(body.rateLimitPerMinute) } : {}),
+      ...('rangePageSize' in body
+        ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
+        : {}),
+      ...('latencyMs' in body ? { latencyMs: Number(body.latencyMs) } : {}),
+    });
+    return json(200, {});
+  }
+  if (route === 'POST /__control/reset-stats') {
+    server.resetStats();
+    return json(200, {});
+  }
+  return json(404, { error: `unknown control route ${route}` });
 }

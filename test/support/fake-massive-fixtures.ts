@@ -1,8 +1,8 @@
 /**
- * Builders for Massive response bodies in the exact shapes of massive-api.md (for nock), the error
- * bodies of its error table, a capturing logger and fake time for the provider's tests.
+ * Builders for Massive paths and response bodies in the exact shapes of massive-api.md (for nock), the
+ * error bodies of its error table, a capturing logger and fake time for the provider's tests.
  */
-import type { Basis, Ranking } from '../../core/index.ts';
+import type { Basis, QuoteRequest, Ranking } from '../../core/index.ts';
 import { easternTime, previousClosesOf, previousSession, rankMovers } from '../../core/index.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
@@ -11,6 +11,25 @@ import type { MassiveProviderOptions } from '../../adapters/massive/massive-stoc
 import { MassiveStockQuoteProvider } from '../../adapters/massive/massive-stock-quote-provider.ts';
 
 export const TEST_BASE_URL = 'https://massive.test';
+
+/** The default watchlist, seven tickers. */
+export const WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'];
+
+export function rangePath(ticker: string, from: string, to: string): string {
+  return `/v2/aggs/ticker/${ticker}/range/1/day/${from}/${to}`;
+}
+
+export function groupedPath(date: string): string {
+  return `/v2/aggs/grouped/locale/us/market/stocks/${date}`;
+}
+
+export function quoteRequest(
+  symbols: string[],
+  sessions: string[],
+  includePreviousSession = false,
+): QuoteRequest {
+  return { symbols, sessions, includePreviousSession };
+}
 
 export interface BarValues {
   readonly o: number;

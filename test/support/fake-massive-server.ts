@@ -2,8 +2,9 @@
  * A loopback stand-in for the Massive REST API (massive-api.md): aggregates range, grouped daily and
  * open-close in their exact formats, from the simulated market's deterministic bars. It checks the
  * Bearer key, enforces a per-minute limit with real 429 bodies, adds latency, injects faults on demand
- * (fake-massive-faults.ts: refusals, broken transports and hostile data) and counts calls and bytes, for
- * in-process tests, whole-process tests (through MASSIVE_BASE_URL) and benchmarks.
+ * and counts calls and bytes, for in-process tests, whole-process tests (through MASSIVE_BASE_URL) and
+ * benchmarks. This file holds the routes and the data; the faults and the control API are in
+ * fake-massive-faults.ts, the reply bodies both share in fake-massive-replies.ts.
  *
  * Standalone: `node --import tsx test/support/fake-massive-server.ts --port 0` prints one JSON line
  * `{"baseUrl":...,"apiKey":...,"controlUrl":...}` and serves until SIGTERM. Other processes drive it
@@ -26,21 +27,18 @@ import {
   tradingSessions,
 } from '../../core/index.ts';
 import { DEFAULT_SIMULATION_SEED, simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
-import type { BarRow, FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveFault } from './fake-massive-faults.ts';
-import { alterBars, FaultBook, isDataFault, streamEndlessBody } from './fake-massive-faults.ts';
+import type { FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveSettings } from './fake-massive-faults.ts';
+import {
+  answerWithFault,
+  controlReply,
+  FaultBook,
+  faultReply,
+  streamEndlessBody,
+} from './fake-massive-faults.ts';
+import type { Reply } from './fake-massive-replies.ts';
+import { json, MassiveReplies, MESSAGES } from './fake-massive-replies.ts';
 
-export interface FakeMassiveSettings {
-  /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
-  unpublishedFrom?: string | undefined;
-  /** Sessions before this date are refused as outside the plan's history window. */
-  historyStart?: string | undefined;
-  /** Accepted calls per rolling 60 s; 0 = unlimited. */
-  rateLimitPerMinute?: number;
-  /** Bars per range page before `next_url` kicks in (the real page holds `limit`, up to 50 000). */
-  rangePageSize?: number | undefined;
-  /** Added before every API answer (faults included), like a network round trip; default 0. */
-  latencyMs?: number;
-}
+export type { FakeMassiveSettings } from './fake-massive-faults.ts';
 
 export interface FakeMassiveServerOptions extends FakeMassiveSettings {
   readonly port?: number;
@@ -94,21 +92,6 @@ export const FAKE_MASSIVE_TICKERS: readonly string[] = [
   'UNH', 'HD',
 ];
 
-const PRICING = 'Please upgrade your plan at https://massive.com/pricing';
-const MESSAGES = {
-  noKey: 'API Key was not provided',
-  badKey: 'Unknown API Key',
-  notEntitled: `You are not entitled to this data. ${PRICING}`,
-  notYetAvailable: `Attempted to request today's data before end of day. ${PRICING}`,
-  outsideHistory: `Your plan doesn't include this data timeframe. ${PRICING}`,
-  toBeforeFrom: "The parameter 'to' cannot be a time that occurs before 'from'",
-  rateLimited:
-    "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue.",
-  notFound: 'Data not found.',
-} as const;
-const GATEWAY_HTML =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
-  '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 const DEFAULT_RANGE_LIMIT = 5000;
 const MAX_RANGE_LIMIT = 50_000;
 const WINDOW_MS = 60_000;
@@ -120,13 +103,6 @@ interface ParsedRoute {
   readonly from?: string;
   readonly to?: string;
   readonly date?: string;
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-  readonly contentType?: string;
-  readonly headers?: Record<string, string>;
 }
 
 function routeOf(pathname: string): ParsedRoute | undefined {
@@ -165,14 +141,6 @@ function fillerTicker(index: number): string {
   return `Z${letters[Math.floor(index / 676) % 26]}${letters[Math.floor(index / 26) % 26]}${letters[index % 26]}`;
 }
 
-function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
-  return { status, body: JSON.stringify(body), headers };
-}
-
-function rewritten(reply: Reply, change: (body: Record<string, unknown>) => Record<string, unknown>): Reply {
-  return { ...reply, body: JSON.stringify(change(JSON.parse(reply.body) as Record<string, unknown>)) };
-}
-
 export async function startFakeMassiveServer(
   options: FakeMassiveServerOptions = {},
 ): Promise<FakeMassiveServer> {
@@ -196,9 +164,9 @@ export async function startFakeMassiveServer(
     latencyMs: options.latencyMs ?? 0,
   };
   const faults = new FaultBook();
+  const replies = new MassiveReplies();
   let acceptedStarts: number[] = [];
   let rateLimitReplies = 0;
-  let requestCounter = 0;
   let counts = { range: 0, grouped: 0, openClose: 0 };
   let bytesSent = 0;
   let inFlight = 0;
@@ -206,21 +174,11 @@ export async function startFakeMassiveServer(
   let requests: FakeMassiveRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
 
-  const requestId = (): string => (++requestCounter).toString(16).padStart(32, '0');
-
-  function errorReply(status: number, error: string): Reply {
-    return json(status, { status: 'ERROR', request_id: requestId(), error });
-  }
-
-  function forbidden(message: string, status = 403): Reply {
-    return json(status, { status: 'NOT_AUTHORIZED', request_id: requestId(), message });
-  }
-
   function authorize(request: IncomingMessage, query: URLSearchParams): Reply | undefined {
     const header = request.headers.authorization;
     const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : query.get('apiKey');
-    if (!presented) return errorReply(401, MESSAGES.noKey);
-    if (presented !== apiKey) return errorReply(401, MESSAGES.badKey);
+    if (!presented) return replies.error(401, MESSAGES.noKey);
+    if (presented !== apiKey) return replies.error(401, MESSAGES.badKey);
     return undefined;
   }
 
@@ -235,86 +193,15 @@ export async function startFakeMassiveServer(
     }
     rateLimitReplies += 1;
     // The real API sometimes sends the 429 with an empty body.
-    return rateLimitReplies % 2 === 0 ? { status: 429, body: '' } : errorReply(429, MESSAGES.rateLimited);
-  }
-
-  function faultReply(fault: FakeMassiveFault): Reply | 'reset' | undefined {
-    switch (fault.kind) {
-      case 'server-error': {
-        const status = fault.status ?? 502;
-        if (fault.body === 'empty') return { status, body: '' };
-        if (fault.body === 'json') return errorReply(status, 'Internal server error');
-        return { status, body: GATEWAY_HTML, contentType: 'text/html' };
-      }
-      case 'malformed-json':
-        return { status: 200, body: '{"status":"OK","request_id":"x","results":[{"o":1.5,"c":' };
-      case 'wrong-shape':
-        return json(200, { status: 'OK', request_id: requestId(), results: [{ o: 'abc', t: 'yesterday' }] });
-      case 'ok-not-authorized':
-        return forbidden(MESSAGES.notEntitled, 200);
-      case 'not-entitled':
-        return forbidden(MESSAGES.notEntitled);
-      case 'outside-plan-history':
-        return forbidden(MESSAGES.outsideHistory);
-      case 'not-yet-available':
-        return forbidden(MESSAGES.notYetAvailable);
-      case 'rate-limited': {
-        const headers: Record<string, string> | undefined =
-          fault.retryAfterSeconds === undefined
-            ? undefined
-            : { 'Retry-After': String(fault.retryAfterSeconds) };
-        return fault.emptyBody
-          ? { status: 429, body: '', headers }
-          : json(429, { status: 'ERROR', request_id: requestId(), error: MESSAGES.rateLimited }, headers);
-      }
-      case 'connection-reset':
-        return 'reset';
-      default:
-        // Slow answers and hostile data are normal answers, delayed or altered by answerWithFault.
-        return undefined;
-    }
-  }
-
-  /** The documented answer, or what a data fault makes of it. */
-  function answerWithFault(
-    route: ParsedRoute,
-    query: URLSearchParams,
-    from: string | undefined,
-    to: string | undefined,
-    fault: FakeFaultSpec | undefined,
-  ): Reply {
-    const isRange = route.endpoint === 'aggregates-range';
-    if (fault?.kind === 'wrong-ticker' && isRange) {
-      return answer({ ...route, ticker: fault.answerAs }, query, from, to);
-    }
-    const reply = answer(route, query, from, to);
-    if (fault === undefined || reply.status !== 200) return reply;
-    if (fault.kind === 'next-url-to-other-ticker' && isRange) {
-      const cursor = Buffer.from('limit=50000&sort=asc').toString('base64url');
-      return rewritten(reply, (body) => ({
-        ...body,
-        next_url:
-          `https://api.massive.com/v2/aggs/ticker/${encodeURIComponent(fault.answerAs)}/range/1/day/` +
-          `${route.from}/${route.to}?cursor=${cursor}`,
-      }));
-    }
-    if (isDataFault(fault)) {
-      return rewritten(reply, (body) => ({
-        ...body,
-        results: alterBars(fault, (body.results as BarRow[] | undefined) ?? [], (row) =>
-          easternDateOf(new Date(row.t)),
-        ),
-      }));
-    }
-    return reply;
+    return rateLimitReplies % 2 === 0 ? { status: 429, body: '' } : replies.error(429, MESSAGES.rateLimited);
   }
 
   /** The plan's window: history start and the not-yet-published sessions, for any endpoint. */
   function planWindowReply(from: string, to: string): Reply | undefined {
     if (settings.historyStart !== undefined && from < settings.historyStart)
-      return forbidden(MESSAGES.outsideHistory);
+      return replies.forbidden(MESSAGES.outsideHistory);
     if (settings.unpublishedFrom !== undefined && to >= settings.unpublishedFrom) {
-      return forbidden(MESSAGES.notYetAvailable);
+      return replies.forbidden(MESSAGES.notYetAvailable);
     }
     return undefined;
   }
@@ -357,7 +244,7 @@ export async function startFakeMassiveServer(
     };
     if (results.length > 0) body.results = results;
     body.status = 'OK';
-    body.request_id = requestId();
+    body.request_id = replies.requestId();
     body.count = results.length;
     const nextSession = sessions[pageSize];
     if (nextSession !== undefined) {
@@ -377,7 +264,7 @@ export async function startFakeMassiveServer(
         resultsCount: 0,
         adjusted: true,
         status: 'OK',
-        request_id: requestId(),
+        request_id: replies.requestId(),
       });
     }
     const t = easternTime(date, 16).getTime();
@@ -404,14 +291,14 @@ export async function startFakeMassiveServer(
       adjusted: true,
       results,
       status: 'OK',
-      request_id: requestId(),
+      request_id: replies.requestId(),
       count: results.length,
     });
   }
 
   function openClose(ticker: string, date: string): Reply {
     if (!listed.has(ticker) || !isTradingDay(date)) {
-      return json(404, { status: 'NOT_FOUND', request_id: requestId(), message: MESSAGES.notFound });
+      return json(404, { status: 'NOT_FOUND', request_id: replies.requestId(), message: MESSAGES.notFound });
     }
     const bar = simulatedDailyBar(ticker, date, seed);
     return json(200, {
@@ -432,14 +319,17 @@ export async function startFakeMassiveServer(
   function answer(route: ParsedRoute, query: URLSearchParams, from?: string, to?: string): Reply {
     if (route.endpoint === 'aggregates-range') {
       if (from === undefined || to === undefined) {
-        return errorReply(400, "Could not parse the time parameter: use 'YYYY-MM-DD' or Unix MS timestamps.");
+        return replies.error(
+          400,
+          "Could not parse the time parameter: use 'YYYY-MM-DD' or Unix MS timestamps.",
+        );
       }
-      if (to < from) return errorReply(400, MESSAGES.toBeforeFrom);
+      if (to < from) return replies.error(400, MESSAGES.toBeforeFrom);
       return planWindowReply(from, to) ?? aggregatesRange(route, query, from, to);
     }
     const date = route.date as string;
     if (!isSessionDate(date) || date < CALENDAR_FIRST_DATE || date > CALENDAR_LAST_DATE) {
-      return errorReply(400, `Could not parse the date parameter '${date}': use 'YYYY-MM-DD'.`);
+      return replies.error(400, `Could not parse the date parameter '${date}': use 'YYYY-MM-DD'.`);
     }
     const windowReply = planWindowReply(date, date);
     if (windowReply) return windowReply;
@@ -457,59 +347,12 @@ export async function startFakeMassiveServer(
     response.end(reply.body);
   }
 
-  async function readBody(request: IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text === '' ? {} : (JSON.parse(text) as unknown);
-  }
-
-  async function control(
-    request: IncomingMessage,
-    response: ServerResponse,
-    pathname: string,
-  ): Promise<void> {
-    const route = `${request.method} ${pathname}`;
-    if (route === 'GET /__control/stats') {
-      return send(response, json(200, { calls: callSnapshot(), bytesSent, peakInFlight, requests }), false);
-    }
-    if (route === 'POST /__control/faults') {
-      api.setFault((await readBody(request)) as FakeFaultSpec);
-      return send(response, json(200, {}), false);
-    }
-    if (route === 'DELETE /__control/faults') {
-      api.clearFaults();
-      return send(response, json(200, {}), false);
-    }
-    if (route === 'PUT /__control/settings') {
-      const body = (await readBody(request)) as Record<string, unknown>;
-      api.configure({
-        ...('unpublishedFrom' in body
-          ? { unpublishedFrom: (body.unpublishedFrom as string | null) ?? undefined }
-          : {}),
-        ...('historyStart' in body
-          ? { historyStart: (body.historyStart as string | null) ?? undefined }
-          : {}),
-        ...('rateLimitPerMinute' in body ? { rateLimitPerMinute: Number(body.rateLimitPerMinute) } : {}),
-        ...('rangePageSize' in body
-          ? { rangePageSize: (body.rangePageSize as number | null) ?? undefined }
-          : {}),
-        ...('latencyMs' in body ? { latencyMs: Number(body.latencyMs) } : {}),
-      });
-      return send(response, json(200, {}), false);
-    }
-    if (route === 'POST /__control/reset-stats') {
-      api.resetStats();
-      return send(response, json(200, {}), false);
-    }
-    send(response, json(404, { error: `unknown control route ${route}` }), false);
-  }
-
   function handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://fake-massive.local');
     if (url.pathname.startsWith('/__control/')) {
-      control(request, response, url.pathname).catch((error: unknown) =>
-        send(response, json(400, { error: String(error) }), false),
+      controlReply(request, url.pathname, api).then(
+        (reply) => send(response, reply, false),
+        (error: unknown) => send(response, json(400, { error: String(error) }), false),
       );
       return;
     }
@@ -525,7 +368,7 @@ export async function startFakeMassiveServer(
       send(response, reply, true);
     };
     if (!route || request.method !== 'GET') {
-      finish(json(404, { status: 'NOT_FOUND', request_id: requestId(), message: 'Not found' }));
+      finish(json(404, { status: 'NOT_FOUND', request_id: replies.requestId(), message: 'Not found' }));
       return;
     }
     if (route.endpoint === 'aggregates-range') counts.range += 1;
@@ -543,14 +386,18 @@ export async function startFakeMassiveServer(
         streamEndlessBody(response, rangeBar(route.ticker ?? 'AAPL', from ?? CALENDAR_FIRST_DATE));
       });
     }
-    const faulted = fault ? faultReply(fault) : undefined;
+    const faulted = fault ? faultReply(fault, replies) : undefined;
     if (faulted === 'reset') {
       return later(settings.latencyMs, () => {
         requests.push({ endpoint: route.endpoint, path, status: 0 });
         request.socket.destroy();
       });
     }
-    const reply = faulted ?? answerWithFault(route, url.searchParams, from, to, fault);
+    const reply =
+      faulted ??
+      answerWithFault(route, fault, (ticker = route.ticker) =>
+        answer({ ...route, ticker }, url.searchParams, from, to),
+      );
     const delayMs = settings.latencyMs + (fault?.kind === 'slow' ? fault.delayMs : 0);
     later(delayMs, () => {
       if (!response.destroyed) finish(reply);
