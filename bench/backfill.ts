@@ -23,11 +23,16 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DailyBar, SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../core/index.ts';
-import { rankMovers, SESSIONS_PER_WRITE, SyncWinners, tradingSessions } from '../core/index.ts';
+import {
+  BARS_PER_CHUNK,
+  rankMovers,
+  SESSIONS_PER_WRITE,
+  SyncWinners,
+  tradingSessions,
+} from '../core/index.ts';
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
 import { openCloseResponseSchema } from '../adapters/massive/massive-schemas.ts';
-import type { MassiveProviderOptions } from '../adapters/massive/massive-stock-quote-provider.ts';
 import {
   MASSIVE_DEFAULT_MAX_IN_FLIGHT,
   MassiveStockQuoteProvider,
@@ -513,12 +518,8 @@ async function memorySection() {
     return {
       window: { from: LONG_FROM, to: LONG_TO, sessions: sessions.length, tickers: WIDE_TICKERS },
       store: 'winner-only stand-in for a remote table (the bars and rankings are what is measured)',
-      chunked: { ...figures(chunked), calls, chunks: calls / WIDE_TICKERS },
-      oneChunk: {
-        ...figures(oneChunk),
-        calls: server.calls.total,
-        chunks: server.calls.total / WIDE_TICKERS,
-      },
+      chunked: { ...figures(chunked), sessionsPerChunk: Math.floor(BARS_PER_CHUNK / WIDE_TICKERS), calls },
+      oneChunk: { ...figures(oneChunk), calls: server.calls.total },
       ratio: ratio(oneChunk.peakRssMb, chunked.peakRssMb),
       goal: `<= ${GOALS.peakRssMb} MB`,
     };
@@ -527,53 +528,88 @@ async function memorySection() {
   }
 }
 
-/** Section 4: no rate limit, 20 ms per call, calls in flight against one at a time. */
-async function concurrencySection() {
-  const symbols = wideWatchlist();
+/** Child mode: the fake server for the wide watchlist, in its own process, until this process is killed. */
+async function serveFakeChild(latencyMs: number): Promise<void> {
   const server = await startFakeMassiveServer({
     rateLimitPerMinute: 0,
-    tickers: symbols,
-    latencyMs: LATENCY_MS,
+    tickers: wideWatchlist(),
+    extraTickers: 0,
+    latencyMs,
   });
+  process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, apiKey: server.apiKey })}\n`);
+}
+
+interface ServerStats {
+  readonly calls: { readonly total: number };
+  readonly peakInFlight: number;
+}
+
+/**
+ * Section 4: no rate limit, 20 ms per call, calls in flight against one at a time. The fake server runs in
+ * its own process, as Massive's servers are not on this machine: its CPU does not queue behind the client's.
+ */
+async function concurrencySection() {
+  const symbols = wideWatchlist();
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--serve-fake', String(LATENCY_MS)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
+    const server = await new Promise<{ baseUrl: string; apiKey: string }>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(JSON.parse(stdout) as { baseUrl: string; apiKey: string });
+      });
+      child.once('exit', (code) => reject(new Error(`the fake server child exited with ${code}`)));
+    });
+    const control = async (method: 'GET' | 'POST', route: string) =>
+      (await fetch(`${server.baseUrl}/__control/${route}`, { method })).json();
     const sessions = tradingSessions(FROM, TO);
     const run = async (maxInFlight: number) => {
       const clock = new FixedClock(BACKFILL_CLOCK);
-      const repository = new InMemoryWinnerRepository();
-      const options: MassiveProviderOptions = {
+      const repository = new WinnerOnlyRepository();
+      const provider = new MassiveStockQuoteProvider({
         apiKey: server.apiKey,
         baseUrl: server.baseUrl,
         rateLimitPerMinute: 0,
         maxInFlight,
         clock,
         logger: silentLogger,
+      });
+      await control('POST', 'reset-stats');
+      const started = performance.now();
+      const summary = await syncOf(provider, repository, clock, symbols).execute({
+        window: { from: FROM, to: TO },
+      });
+      const wallMs = Math.round(performance.now() - started);
+      const stats = (await control('GET', 'stats')) as ServerStats;
+      check(summary.stored.length === sessions.length, `maxInFlight ${maxInFlight} missed sessions`);
+      return {
+        figures: {
+          maxInFlight,
+          strategy: summary.plan?.strategy,
+          calls: stats.calls.total,
+          peakInFlight: stats.peakInFlight,
+          wallMs,
+        },
+        winners: repository.winners,
       };
-      const measured = await measure(server, () =>
-        syncOf(new MassiveStockQuoteProvider(options), repository, clock, symbols).execute({
-          window: { from: FROM, to: TO },
-        }),
-      );
-      check(measured.result.stored.length === sessions.length, `maxInFlight ${maxInFlight} missed sessions`);
-      return { measured, winners: await storedWinners(repository, sessions) };
     };
     const serial = await run(1);
     const concurrent = await run(MASSIVE_DEFAULT_MAX_IN_FLIGHT);
     check(sameWinners(serial.winners, concurrent.winners, sessions), 'serial and concurrent winners differ');
-    const figures = ({ measured }: { measured: Measured<unknown> }) => ({
-      calls: measured.calls,
-      peakInFlight: measured.peakInFlight,
-      wallMs: measured.localWallMs,
-    });
     return {
       window: { from: FROM, to: TO, sessions: sessions.length, tickers: WIDE_TICKERS },
-      serverLatencyMsPerCall: LATENCY_MS,
-      inFlight: { maxInFlight: MASSIVE_DEFAULT_MAX_IN_FLIGHT, ...figures(concurrent) },
-      serial: { maxInFlight: 1, ...figures(serial) },
-      ratio: ratio(serial.measured.localWallMs, concurrent.measured.localWallMs),
+      server: `fake Massive server in its own process, ${LATENCY_MS} ms added per call, no rate limit`,
+      inFlight: concurrent.figures,
+      serial: serial.figures,
+      ratio: ratio(serial.figures.wallMs, concurrent.figures.wallMs),
       goal: `>= ${GOALS.inFlightRatio}x`,
     };
   } finally {
-    await server.close();
+    child.kill();
   }
 }
 
@@ -610,7 +646,10 @@ async function main(): Promise<void> {
 }
 
 const childFlag = process.argv.indexOf('--rss-child');
-if (childFlag >= 0) {
+const serveFlag = process.argv.indexOf('--serve-fake');
+if (serveFlag >= 0) {
+  await serveFakeChild(Number(process.argv[serveFlag + 1]));
+} else if (childFlag >= 0) {
   const [baseUrl, apiKey, barsPerChunk] = process.argv.slice(childFlag + 1);
   await rssChild(
     baseUrl as string,
