@@ -606,11 +606,13 @@ async function concurrencySection() {
         logger: silentLogger,
       });
       await control('POST', 'reset-stats');
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const summary = await syncOf(provider, repository, clock, symbols).execute({
         window: { from: FROM, to: TO },
       });
       const wallMs = Math.round(performance.now() - started);
+      const cpu = process.cpuUsage(cpuBefore);
       const stats = (await control('GET', 'stats')) as ServerStats;
       check(summary.stored.length === sessions.length, `maxInFlight ${maxInFlight} missed sessions`);
       return {
@@ -620,6 +622,8 @@ async function concurrencySection() {
           calls: stats.calls.total,
           peakInFlight: stats.peakInFlight,
           wallMs,
+          // The client's own CPU per call bounds what concurrency can gain: (latency + cpu) / max(latency / n, cpu).
+          clientCpuMsPerCall: Math.round(((cpu.user + cpu.system) / 1000 / stats.calls.total) * 10) / 10,
         },
         winners: repository.winners,
       };
