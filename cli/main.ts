@@ -7,7 +7,7 @@ import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerWinners } from './commands/winners.ts';
-import { exitCodeOf, reportError } from './output.ts';
+import { EXIT_OK, exitCodeOf, reportError } from './output.ts';
 
 export function buildProgram(): Command {
   const program = new Command('stocks-cli')
@@ -42,11 +42,16 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // `stocks-cli winners --csv | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     reportError(error);
-    process.exitCode = exitCodeOf(error);
+    process.exitCode = await exitCodeOf(error);
   }
 }
 

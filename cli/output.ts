@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { DomainError } from '../core/index.ts';
-import { ConfigurationError } from '../adapters/config/app-config.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -15,12 +14,13 @@ export class UsageError extends Error {
   }
 }
 
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError || error instanceof DomainError || error instanceof ConfigurationError) {
-    return EXIT_USAGE;
-  }
+export async function exitCodeOf(error: unknown): Promise<number> {
+  if (error instanceof UsageError || error instanceof DomainError) return EXIT_USAGE;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  return EXIT_FAILURE;
+  // Loaded lazily: the settings schema (zod) is not needed to print help. A command that read its
+  // settings has it loaded already, so this costs nothing on the path where it can match.
+  const { ConfigurationError } = await import('../adapters/config/app-config.ts');
+  return error instanceof ConfigurationError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 /** One clear line per problem on stderr; the stack only when LOG_LEVEL=debug. */
@@ -67,4 +67,16 @@ export function pad(text: string, width: number, align: 'left' | 'right' = 'left
   const visible = text.replace(/\u001b\[\d+m/g, '').length;
   const fill = ' '.repeat(Math.max(0, width - visible));
   return align === 'left' ? text + fill : fill + text;
+}
+
+/**
+ * RFC 4180 CSV: CRLF after every record; a field holding a comma, a double quote, CR or LF is
+ * enclosed in double quotes, with its double quotes doubled.
+ */
+export function toCsv(records: readonly (readonly string[])[]): string {
+  return records.map((record) => `${record.map(csvField).join(',')}\r\n`).join('');
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

@@ -57,8 +57,90 @@ export interface Ranking {
   readonly excluded: readonly ExcludedSymbol[];
 }
 
-function isValidPrice(price: number | undefined): price is number {
-  return typeof price === 'number' && Number.isFinite(price) && price > 0;
+/**
+ * Sane bounds for what a bar may carry. Prices: Berkshire Hathaway class A, the highest-priced US
+ * stock, trades near $750,000, so ten million leaves room for decades; sub-penny OTC quotes go down to
+ * $0.0001, so a millionth of a dollar is the floor. Within these bounds every change percent is finite and
+ * below 1e15, and every stored number fits DynamoDB (the SDK refuses numbers beyond
+ * Number.MAX_SAFE_INTEGER). Volume: the whole US market trades about 2e10 shares on its busiest days;
+ * more than 1e12 shares for one ticker is a broken bar. High and low are neither ranked nor stored, so
+ * they are not checked.
+ */
+export const BAR_BOUNDS = {
+  minPrice: 0.000_001,
+  maxPrice: 10_000_000,
+  maxVolume: 1_000_000_000_000,
+} as const;
+
+function isValidPrice(price: number): boolean {
+  return Number.isFinite(price) && price >= BAR_BOUNDS.minPrice && price <= BAR_BOUNDS.maxPrice;
+}
+
+function isValidVolume(volume: number): boolean {
+  return Number.isFinite(volume) && volume >= 0 && volume <= BAR_BOUNDS.maxVolume;
+}
+
+/** Why a bar cannot be ranked, or undefined when its numbers are sane. */
+function impossibleNumbers(bar: DailyBar): string | undefined {
+  if (!isValidPrice(bar.open) || !isValidPrice(bar.close)) {
+    return `invalid price (open ${bar.open}, close ${bar.close}; prices must lie in ${BAR_BOUNDS.minPrice} .. ${BAR_BOUNDS.maxPrice})`;
+  }
+  if (!isValidVolume(bar.volume)) {
+    return `invalid volume ${bar.volume} (must lie in 0 .. ${BAR_BOUNDS.maxVolume})`;
+  }
+  return undefined;
+}
+
+/** Two copies of one bar, field for field. */
+export function isSameBar(a: DailyBar, b: DailyBar): boolean {
+  return (
+    a.symbol === b.symbol &&
+    a.session === b.session &&
+    Object.is(a.open, b.open) &&
+    Object.is(a.high, b.high) &&
+    Object.is(a.low, b.low) &&
+    Object.is(a.close, b.close) &&
+    Object.is(a.volume, b.volume)
+  );
+}
+
+function groupBySymbol(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
+  const grouped = new Map<string, DailyBar[]>();
+  for (const bar of bars) {
+    const copies = grouped.get(bar.symbol);
+    if (copies) copies.push(bar);
+    else grouped.set(bar.symbol, [bar]);
+  }
+  return grouped;
+}
+
+/** One ticker's bar for the session: identical copies are one bar; copies that disagree are no bar. */
+function soleBar(copies: readonly DailyBar[]): DailyBar | { readonly conflict: string } {
+  const first = copies[0] as DailyBar;
+  const other = copies.find((copy) => !isSameBar(copy, first));
+  if (!other) return first;
+  return {
+    conflict:
+      `conflicting bars for this session (open ${first.open}, close ${first.close} ` +
+      `vs open ${other.open}, close ${other.close})`,
+  };
+}
+
+/** A ticker's previous close for the close-to-close basis, or why it cannot be used. */
+export type PreviousClose = { readonly close: number } | { readonly problem: string };
+
+/** The previous session's close per ticker: known, or why not (copies that disagree, a bad price). */
+export function previousClosesOf(previousBars: readonly DailyBar[]): Map<string, PreviousClose> {
+  const closes = new Map<string, PreviousClose>();
+  for (const [symbol, copies] of groupBySymbol(previousBars)) closes.set(symbol, previousCloseOf(copies));
+  return closes;
+}
+
+function previousCloseOf(copies: readonly DailyBar[]): PreviousClose {
+  const distinct = [...new Set(copies.map((copy) => copy.close))];
+  if (distinct.length > 1) return { problem: `conflicting previous closes (${distinct.join(' vs ')})` };
+  const close = distinct[0] as number;
+  return isValidPrice(close) ? { close } : { problem: `invalid previous close ${close}` };
 }
 
 /** Largest absolute change first; ties alphabetical by symbol, so the order never depends on input order. */
@@ -70,45 +152,50 @@ function compareMovers(a: RankedMover, b: RankedMover): number {
 }
 
 /**
- * Ranks one session's bars. `previousCloses` (symbol to the previous session's close, from the same fetch)
- * is required for the close-to-close basis. Bars with a non-positive or non-finite price are excluded
- * with a reason, so a bad bar can never produce a NaN winner.
+ * Ranks one session's bars. `previousCloses` (from `previousClosesOf` the previous session's bars of the
+ * same fetch) are required for the close-to-close basis. A ticker appears once at most, in the ranking or in `excluded` with a
+ * reason: copies of one bar count once, copies that disagree exclude the ticker, and a bar whose
+ * numbers are not sane (BAR_BOUNDS) is excluded, so a bad bar can never produce a NaN winner or a number
+ * the store refuses.
  */
 export function rankMovers(
   bars: readonly DailyBar[],
   basis: Basis = DEFAULT_BASIS,
-  previousCloses: ReadonlyMap<string, number> = new Map(),
+  previousCloses: ReadonlyMap<string, PreviousClose> = new Map(),
 ): Ranking {
   const ranking: RankedMover[] = [];
   const excluded: ExcludedSymbol[] = [];
-  for (const bar of bars) {
-    if (!isValidPrice(bar.open) || !isValidPrice(bar.close)) {
-      excluded.push({ symbol: bar.symbol, reason: `invalid price (open ${bar.open}, close ${bar.close})` });
+  for (const [symbol, copies] of groupBySymbol(bars)) {
+    const bar = soleBar(copies);
+    if ('conflict' in bar) {
+      excluded.push({ symbol, reason: bar.conflict });
+      continue;
+    }
+    const impossible = impossibleNumbers(bar);
+    if (impossible) {
+      excluded.push({ symbol, reason: impossible });
       continue;
     }
     if (basis === 'open-to-close') {
       ranking.push({
-        symbol: bar.symbol,
+        symbol,
         open: bar.open,
         close: bar.close,
         changePercent: percentChange(bar.open, bar.close),
       });
       continue;
     }
-    const previousClose = previousCloses.get(bar.symbol);
-    if (!isValidPrice(previousClose)) {
-      excluded.push({
-        symbol: bar.symbol,
-        reason: previousClose === undefined ? 'no previous close' : `invalid previous close ${previousClose}`,
-      });
+    const previous = previousCloses.get(symbol) ?? { problem: 'no previous close' };
+    if ('problem' in previous) {
+      excluded.push({ symbol, reason: previous.problem });
       continue;
     }
     ranking.push({
-      symbol: bar.symbol,
+      symbol,
       open: bar.open,
       close: bar.close,
-      previousClose,
-      changePercent: percentChange(previousClose, bar.close),
+      previousClose: previous.close,
+      changePercent: percentChange(previous.close, bar.close),
     });
   }
   ranking.sort(compareMovers);
@@ -119,7 +206,7 @@ export function rankMovers(
 export function pickWinner(
   bars: readonly DailyBar[],
   basis: Basis = DEFAULT_BASIS,
-  previousCloses?: ReadonlyMap<string, number>,
+  previousCloses?: ReadonlyMap<string, PreviousClose>,
 ): RankedMover | undefined {
   return rankMovers(bars, basis, previousCloses).winner;
 }

@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { WINNERS_TABLE } from '../adapters/dynamodb/winners-table.ts';
 
@@ -25,6 +25,19 @@ export class DataStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // What lists read (see WINNERS_TABLE): added to a deployed table, DynamoDB fills it online, and the
+    // repository reads the table itself until the index is ACTIVE.
+    const { winnerRowsIndex } = WINNERS_TABLE;
+    this.table.addGlobalSecondaryIndex({
+      indexName: winnerRowsIndex.name,
+      partitionKey: {
+        name: WINNERS_TABLE.partitionKey.name,
+        type: attributeType(WINNERS_TABLE.partitionKey.type),
+      },
+      sortKey: { name: WINNERS_TABLE.sortKey.name, type: attributeType(WINNERS_TABLE.sortKey.type) },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...winnerRowsIndex.projectedAttributes],
     });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

@@ -24,6 +24,7 @@ export const DEFAULT_CONTEXT = {
   alarmEmail: '',
   logRetentionDays: 30,
   logLevel: 'INFO',
+  reserveSyncConcurrency: true,
 } as const;
 
 export type ContextKey = keyof typeof DEFAULT_CONTEXT;
@@ -49,6 +50,9 @@ const infraSchema = z.object({
       error: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
     }),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+  reserveSyncConcurrency: z
+    .enum(['true', 'false'], { error: 'true or false' })
+    .transform((value) => value === 'true'),
 });
 
 /** What the stacks are built from: the functions' own settings plus the infrastructure-only ones. */

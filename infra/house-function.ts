@@ -57,6 +57,8 @@ export interface HouseFunctionProps {
   readonly environment: Record<string, string>;
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
+  /** Executions reserved for (and the most allowed to) this function; unset = the account's shared pool. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createHouseFunction(scope: Construct, id: string, props: HouseFu
     entry: path.join(PROJECT_ROOT, props.entry),
     description: props.description,
     timeout: props.timeout,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     role,
     logGroup,
     environment: { ...props.environment, NODE_OPTIONS: HOUSE_NODE_OPTIONS },

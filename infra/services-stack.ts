@@ -30,7 +30,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import { WINNERS_TABLE, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { createHouseFunction, FUNCTION_TIMEOUTS } from './house-function.ts';
 
@@ -110,11 +110,13 @@ export class ServicesStack extends Stack {
       description: 'Stock Winners scheduled sync of the latest sessions from Massive',
       timeout: FUNCTION_TIMEOUTS.sync,
       logRetention,
+      // The Massive rate limiter lives in the process: two syncs at once would each spend the whole budget.
+      reservedConcurrentExecutions: config.reserveSyncConcurrency ? 1 : undefined,
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'stock-winners-sync',
         SYNC_SESSIONS: String(config.app.syncSessions),
-        // The parameter's name only: the key itself is read at cold start and never leaves memory.
+        // The parameter's name only: the key itself is read from SSM by the function and never leaves memory.
         MASSIVE_API_KEY_PARAMETER: config.apiKeyParameterName,
         MASSIVE_BASE_URL: config.massiveBaseUrl,
         MASSIVE_RATE_LIMIT_PER_MINUTE: String(config.massiveRateLimitPerMinute),
@@ -153,19 +155,29 @@ export class ServicesStack extends Stack {
   }
 
   /**
-   * One statement per function: its exact actions, on the table only (no index, no other table), and
-   * only on its own watchlist's partition. Conditional writes are the repository's job: IAM cannot
-   * require a ConditionExpression, but it can confine every call to `WATCHLIST#<name>`.
+   * Per function: its exact actions on the table, and Query on the winner-rows index (what lists and
+   * the sync's stored-session check read), nothing else, and only in its own watchlist's partition.
+   * Conditional writes are the repository's job: IAM cannot require a ConditionExpression, but it can
+   * confine every call to `WATCHLIST#<name>`. A transactional write needs PutItem on each of its items.
    */
   private grantTableAccess(fn: NodejsFunction, table: ITable, actions: readonly string[], watchlist: string) {
+    const ownPartition = {
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [watchlistPartitionKey(watchlist)] },
+    };
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [...actions],
         resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [watchlistPartitionKey(watchlist)] },
-        },
+        conditions: ownPartition,
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${WINNERS_TABLE.winnerRowsIndex.name}`],
+        conditions: ownPartition,
       }),
     );
   }

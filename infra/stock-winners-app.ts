@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { Tags, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from './data-stack.ts';
 import { readDeploymentConfig, type DeploymentConfig } from './deployment-config.ts';
@@ -43,6 +44,7 @@ export function buildStockWinnersApp(app: App, options: StockWinnersAppOptions):
     description: 'Stock Winners: dashboard bucket and CloudFront distribution (site and API on one origin)',
     api: services.api,
     siteDirectory: options.siteDirectory,
+    logRetention: config.logRetentionDays as RetentionDays,
   });
   Tags.of(app).add('project', 'stock-winners');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -26,7 +26,7 @@ async function bundle(entryPoint: string, options: { format?: 'iife' } = {}): Pr
 }
 
 /** Writes beside the target, then renames: a server reading the folder never sees half a file. */
-async function writeAtomically(file: string, contents: Uint8Array | string): Promise<void> {
+export async function writeAtomically(file: string, contents: Uint8Array | string): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, contents);
   await rename(temporary, file);

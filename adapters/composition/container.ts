@@ -6,8 +6,10 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { DEFAULT_TABLE_NAME } from '../config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
+import { createLocalDynamoDbClient } from '../dynamodb/embedded-dynamodb.ts';
 import { MoversApi } from '../http/movers-api.ts';
-import { CachingWinnerRepository } from '../memory/caching-winner-repository.ts';
+import { ResponseCache } from '../http/response-cache.ts';
+import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
@@ -20,18 +22,35 @@ export interface ContainerOverrides {
   readonly logger?: AppLogger;
   readonly quoteProvider?: StockQuoteProvider;
   readonly winnerRepository?: WinnerRepository;
+  /** The client of the store the CLI opened (its embedded store, or the one it checked the table with). */
+  readonly dynamoDbClient?: DynamoDBClient;
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Signs requests to a DynamoDB-compatible server when no AWS credentials resolve: it needs some, not real ones. */
+const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** The DynamoDB client for the configured endpoint; local endpoints need no real credentials. */
-export function createDynamoDbClient(config: AppConfig): DynamoDBClient {
+/**
+ * The one DynamoDB client factory.
+ * - AWS (no endpoint): the SDK's defaults.
+ * - `DYNAMODB_ENDPOINT` (DynamoDB Local, LocalStack): the SDK's default credential chain and region
+ *   (environment, then profile), as the AWS CLI uses them: DynamoDB Local keeps a separate database
+ *   per access key and region, so signing differently from the AWS CLI would silently use another
+ *   one. Placeholder credentials only when none resolve; AWS_REGION's setting when no region does.
+ * - `embedded`: the CLI's own dynalite store ignores credentials, so none are looked up.
+ */
+export function createDynamoDbClient(
+  config: AppConfig,
+  credentials: 'configured' | 'embedded' = 'configured',
+): DynamoDBClient {
   const endpoint = config.dynamodbEndpoint;
-  const isLocal = endpoint !== undefined && LOCAL_HOSTS.has(new URL(endpoint).hostname);
+  if (endpoint && credentials === 'embedded') return createLocalDynamoDbClient(endpoint);
+  if (!endpoint) return new DynamoDBClient({ region: config.region });
+  // Never sends a request: it only resolves the SDK's default chains, lazily, at the first request.
+  const defaults = new DynamoDBClient({});
   return new DynamoDBClient({
-    region: config.region,
-    ...(endpoint && { endpoint }),
-    ...(isLocal && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    endpoint,
+    region: () => defaults.config.region().catch(() => config.region),
+    credentials: () => defaults.config.credentials().catch(() => PLACEHOLDER_CREDENTIALS),
   });
 }
 
@@ -48,19 +67,29 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
           createQuoteProvider(config, context.get(TOKENS.clock), context.get(TOKENS.logger)),
       )
       .inSingletonScope();
+    bind(TOKENS.responseCache)
+      .toDynamicValue(
+        (context) =>
+          new ResponseCache({
+            clock: context.get(TOKENS.clock),
+            ttlMs: config.readCacheSeconds * 1000,
+            maxBytes: config.readCacheMaxMb * 1024 * 1024,
+          }),
+      )
+      .inSingletonScope();
+    // Every write through the container (a sync inside `serve`) drops the API's cached answers at once.
     bind(TOKENS.winnerRepository)
       .toDynamicValue((context) => {
         const store =
           overrides.winnerRepository ??
           new DynamoDbWinnerRepository({
-            client: createDynamoDbClient(config),
+            client: overrides.dynamoDbClient ?? createDynamoDbClient(config),
             tableName: config.tableName ?? DEFAULT_TABLE_NAME,
             watchlist: config.watchlistName,
             logger: context.get(TOKENS.logger),
           });
-        return config.readCacheSeconds > 0
-          ? new CachingWinnerRepository(store, context.get(TOKENS.clock), config.readCacheSeconds * 1000)
-          : store;
+        const cache = context.get(TOKENS.responseCache);
+        return new WriteNotifyingWinnerRepository(store, () => cache.clear());
       })
       .inSingletonScope();
   });
@@ -110,14 +139,16 @@ const useCasesModule = new ContainerModule(({ bind }) => {
         listWinners: ListWinners,
         getSessionResult: GetSessionResult,
         repository: WinnerRepository,
+        cache: ResponseCache,
         clock: Clock,
         config: AppConfig,
         logger: AppLogger,
-      ) => new MoversApi({ listWinners, getSessionResult, repository, clock, config, logger }),
+      ) => new MoversApi({ listWinners, getSessionResult, repository, cache, clock, config, logger }),
       [
         TOKENS.listWinners,
         TOKENS.getSessionResult,
         TOKENS.winnerRepository,
+        TOKENS.responseCache,
         TOKENS.clock,
         TOKENS.config,
         TOKENS.logger,

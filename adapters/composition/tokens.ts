@@ -9,6 +9,7 @@ import type {
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { MoversApi } from '../http/movers-api.ts';
+import type { ResponseCache } from '../http/response-cache.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 
 /** Every service the container knows, in one place. */
@@ -22,4 +23,5 @@ export const TOKENS = {
   listWinners: Symbol.for('ListWinners') as ServiceIdentifier<ListWinners>,
   getSessionResult: Symbol.for('GetSessionResult') as ServiceIdentifier<GetSessionResult>,
   moversApi: Symbol.for('MoversApi') as ServiceIdentifier<MoversApi>,
+  responseCache: Symbol.for('ResponseCache') as ServiceIdentifier<ResponseCache>,
 } as const;

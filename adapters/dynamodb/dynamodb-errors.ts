@@ -110,17 +110,16 @@ export class CorruptWinnerItemError extends DynamoDbError {
   }
 }
 
-export class EmbeddedStoreLockedError extends DynamoDbError {
-  readonly code = 'EMBEDDED_STORE_LOCKED';
+/** A session result holding a number DynamoDB cannot store: refused before any write, naming the session. */
+export class UnstorableSessionResultError extends DynamoDbError {
+  readonly code = 'UNSTORABLE_NUMBER';
   constructor(
-    readonly dataDir: string,
-    cause?: unknown,
+    readonly session: string,
+    readonly problems: readonly string[],
   ) {
     super(
-      `The embedded store in ${dataDir} is in use by another process (a running \`stocks-cli serve\` or ` +
-        '`stocks-cli db`?). Stop that process, point DYNAMODB_ENDPOINT at the endpoint it serves, or use ' +
-        'another STOCKS_DATA_DIR.',
-      { cause },
+      `The result of session ${session} was not stored: it holds numbers DynamoDB cannot store ` +
+        `(${problems.join('; ')}). Nothing of it was written; the upstream bars of that session need checking.`,
     );
   }
 }

@@ -1,16 +1,31 @@
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock, SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../../core/index.ts';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Clock,
+  SaveOutcome,
+  SessionResult,
+  UnreadableSession,
+  WinnerRepository,
+  WinnerRow,
+  WinnerRows,
+} from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
-import { toDynamoDbError } from './dynamodb-errors.ts';
-import { fromWinnerItem, sessionDateOf, toWinnerItem } from './winner-item.ts';
-import { watchlistPartitionKey } from './winners-table.ts';
+import { DynamoDbRequestError, toDynamoDbError } from './dynamodb-errors.ts';
+import type { WinnerItem } from './winner-item.ts';
+import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
+import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
 
-export type RepositoryOperation = 'save' | 'get' | 'latest' | 'range' | 'storedSessions';
+export type RepositoryOperation = 'save' | 'saveMany' | 'get' | 'latestWinners' | 'storedSessions';
 
-/** What one repository call cost, summed over its pages, as DynamoDB reported it. */
+/** What one repository call cost, summed over its requests, as DynamoDB reported it. */
 export interface ConsumedCapacityReport {
   readonly operation: RepositoryOperation;
   readonly capacityUnits: number;
@@ -31,11 +46,23 @@ export interface DynamoDbWinnerRepositoryOptions {
 
 const systemClock: Clock = { now: () => new Date() };
 
+/** DynamoDB's limits on one TransactWriteItems: 100 actions; 4 MB in all, kept well under here. */
+const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
+/** Rounds of a transaction cancelled by a concurrent one (TransactionConflict) before giving up. */
+const MAX_TRANSACTION_ROUNDS = 6;
+/** Conditional PutItems in flight at once where the store has no transactions. */
+const PUTS_IN_FLIGHT = 16;
+const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
+
 /**
  * The WinnerRepository on one DynamoDB table (`pk = WATCHLIST#<name>`, `sk = <session date>`). Every
  * read is a GetItem or a Query on the watchlist's partition, never a Scan, so a read's cost depends
- * on what it returns, not on how much history is stored. Reads are eventually consistent (half the
- * cost); the conditional write is what keeps one item per session, not the reads.
+ * on what it returns, not on how much history is stored. Lists read the `winner-rows` index, which
+ * holds only the winner attributes (see WINNERS_TABLE for why), so their cost does not depend on the
+ * watchlist's width either. Reads are eventually consistent (half the cost; an index can only be read
+ * so): a session written a moment ago may be missing from a list for that moment. The conditional
+ * write is what keeps one item per session, not the reads.
  */
 export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -45,6 +72,9 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly logger: AppLogger;
   private readonly clock: Clock;
   private readonly onConsumedCapacity: DynamoDbWinnerRepositoryOptions['onConsumedCapacity'];
+  /** Unknown until the first saveMany asks; dynalite (the embedded store) has no TransactWriteItems. */
+  private storeHasTransactions: boolean | undefined;
+  private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
     if (!options.tableName) throw new TypeError('DynamoDbWinnerRepository needs a table name.');
@@ -62,39 +92,40 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   }
 
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
-    const item = toWinnerItem(result, this.watchlist, this.clock.now());
-    try {
-      // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
-      const response = await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
-          ...this.capacityRequest(),
-        }),
-      );
-      this.report('save', [response.ConsumedCapacity]);
-      this.logger.debug('Stored session result', {
-        session: result.date,
-        overwrite: Boolean(options.overwrite),
-      });
-      return 'stored';
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        this.logger.debug('Session result already stored', { session: result.date });
-        return 'already-present';
-      }
-      throw toDynamoDbError(error, this.tableName);
-    }
+    return this.put(this.toItem(result), options, 'save');
   }
 
-  // Interim: one conditional write each, so the per-session guarantee holds; batching comes with the store work.
+  /**
+   * Stores sessions the caller found missing, many per request, keeping `save`'s guarantee for each:
+   * of concurrent writers of one session exactly one stores it and the others learn `already-present`.
+   * - Up to 100 items (and 3 MB, no session twice) go in one TransactWriteItems of conditional Puts,
+   *   `attribute_not_exists(sk)` unless overwriting. DynamoDB applies all of them or none, so a
+   *   session another writer has stored is never overwritten.
+   * - A cancelled transaction says why, item by item: `ConditionalCheckFailed` means that session is
+   *   stored already (the other writer won: `already-present`); the rest failed nothing and go again in
+   *   the next round. `TransactionConflict` (another transaction on that session at that instant) is
+   *   retried the same way, and its condition then settles it.
+   * - A store without transactions (dynalite, the embedded store) gets `save`'s conditional PutItem,
+   *   several in flight: each is its own atomic check, so the guarantee is the same.
+   * BatchWriteItem is not used: it takes no condition, so it would overwrite a concurrent sync's session.
+   * A transactional write costs twice the write units of a plain one; a few sessions a day make that
+   * negligible, and a 100-session request is what makes a backfill fast.
+   * Every item is built (and its numbers checked) before anything is sent.
+   */
   async saveMany(
     results: readonly SessionResult[],
     options: { overwrite?: boolean } = {},
   ): Promise<SaveOutcome[]> {
+    const items = results.map((result) => this.toItem(result));
     const outcomes: SaveOutcome[] = [];
-    for (const result of results) outcomes.push(await this.save(result, options));
+    for (const chunk of transactionChunks(items)) {
+      outcomes.push(...(await this.saveChunk(chunk, options)));
+    }
+    this.logger.debug('Stored session results', {
+      sessions: results.length,
+      stored: outcomes.filter((outcome) => outcome === 'stored').length,
+      overwrite: Boolean(options.overwrite),
+    });
     return outcomes;
   }
 
@@ -114,9 +145,10 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
-  async latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
-    if (limit <= 0) return [];
-    const items = await this.query('latest', {
+  /** One Query on the winner-rows index. A damaged session is reported in `unreadable`, never fatal. */
+  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+    if (limit <= 0) return { rows: [], unreadable: [] };
+    const items = await this.queryWinnerRows('latestWinners', {
       KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
       ExpressionAttributeValues: {
         ':pk': this.partitionKey,
@@ -125,45 +157,155 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
       ScanIndexForward: false,
       Limit: limit,
     });
-    return items.map((item) => fromWinnerItem(item, this.tableName));
+    const rows: WinnerRow[] = [];
+    const unreadable: UnreadableSession[] = [];
+    for (const item of items) {
+      const read = toWinnerRow(item);
+      if ('row' in read) {
+        rows.push(read.row);
+      } else {
+        unreadable.push(read.unreadable);
+        this.logger.warn('Skipped an unreadable stored session', {
+          table: this.tableName,
+          session: read.unreadable.date,
+          reason: read.unreadable.reason,
+        });
+      }
+    }
+    return { rows, unreadable };
   }
 
-  // Interim: reads the full items; a compact winner-only read comes with the store work.
-  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
-    const rows = (await this.latest(limit, onOrBefore)).map(({ date, winner, basis, source }) => ({
-      date,
-      winner,
-      basis,
-      source,
-    }));
-    return { rows, unreadable: [] };
-  }
-
-  async range(from: string, to: string): Promise<SessionResult[]> {
-    if (from > to) return [];
-    const items = await this.query('range', this.betweenDates(from, to));
-    return items.map((item) => fromWinnerItem(item, this.tableName));
-  }
-
+  /** Reads the winner-rows index too: its entries are about 150 bytes, the items up to tens of KB. */
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await this.query('storedSessions', {
-      ...this.betweenDates(from, to),
-      ProjectionExpression: 'sk',
+    const items = await this.queryWinnerRows('storedSessions', {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
     });
     return items.map((item) => sessionDateOf(item, this.tableName));
   }
 
-  private betweenDates(from: string, to: string): Partial<QueryCommandInput> {
-    return {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
-    };
+  private toItem(result: SessionResult): WinnerItem {
+    return toWinnerItem(result, this.watchlist, this.clock.now());
+  }
+
+  private async put(
+    item: WinnerItem,
+    options: { overwrite?: boolean },
+    operation: RepositoryOperation,
+  ): Promise<SaveOutcome> {
+    try {
+      // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
+      const response = await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
+          ...this.capacityRequest(),
+        }),
+      );
+      this.report(operation, [response.ConsumedCapacity]);
+      this.logger.debug('Stored session result', { session: item.sk, overwrite: Boolean(options.overwrite) });
+      return 'stored';
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) {
+        this.logger.debug('Session result already stored', { session: item.sk });
+        return 'already-present';
+      }
+      throw toDynamoDbError(error, this.tableName);
+    }
+  }
+
+  private async saveChunk(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
+    if (this.storeHasTransactions !== false) {
+      const outcomes = await this.transact(items, options);
+      if (outcomes) return outcomes;
+    }
+    const outcomes: SaveOutcome[] = [];
+    for (let start = 0; start < items.length; start += PUTS_IN_FLIGHT) {
+      const slice = items.slice(start, start + PUTS_IN_FLIGHT);
+      outcomes.push(...(await Promise.all(slice.map((item) => this.put(item, options, 'saveMany')))));
+    }
+    return outcomes;
+  }
+
+  /** The outcome of each item, or undefined when the store has no transactions. */
+  private async transact(
+    items: WinnerItem[],
+    options: { overwrite?: boolean },
+  ): Promise<SaveOutcome[] | undefined> {
+    const outcomes = new Array<SaveOutcome | undefined>(items.length);
+    let pending = items.map((_, index) => index);
+    for (let round = 1; pending.length > 0; round++) {
+      try {
+        const response = await this.documents.send(
+          new TransactWriteCommand({
+            TransactItems: pending.map((index) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: items[index],
+                ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
+              },
+            })),
+            ...this.capacityRequest(),
+          }),
+        );
+        this.storeHasTransactions = true;
+        this.report('saveMany', response.ConsumedCapacity ?? []);
+        for (const index of pending) outcomes[index] = 'stored';
+        pending = [];
+      } catch (error) {
+        if (this.storeHasTransactions !== true && isNamed(error, 'UnknownOperationException')) {
+          this.storeHasTransactions = false;
+          return undefined;
+        }
+        const reasons = cancellationReasons(error);
+        if (!reasons || round >= MAX_TRANSACTION_ROUNDS) throw toDynamoDbError(error, this.tableName);
+        pending = pending.filter((index, position) => {
+          const code = reasons[position] ?? 'None';
+          if (code === 'ConditionalCheckFailed') outcomes[index] = 'already-present';
+          else if (code !== 'None' && code !== 'TransactionConflict') throw toDynamoDbError(error, this.tableName);
+          return code !== 'ConditionalCheckFailed';
+        });
+        if (reasons.includes('TransactionConflict')) await pause(20 * 2 ** round * Math.random());
+      }
+    }
+    return outcomes as SaveOutcome[];
+  }
+
+  /**
+   * Queries the winner-rows index. A table created before the index existed, or one whose index is
+   * still being built (DynamoDB backfills a new index online), answers a ValidationException naming the
+   * index: the same Query then reads the table itself, projecting the same attributes. The answer is the
+   * same; only the cost is that of full items. The embedded store (dynalite) cannot add an index to an
+   * existing table, so a store created by an older version keeps that cost until it is re-imported.
+   */
+  private async queryWinnerRows(
+    operation: RepositoryOperation,
+    input: Partial<QueryCommandInput>,
+  ): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.query(operation, { ...input, IndexName: WINNER_ROWS_INDEX });
+    } catch (error) {
+      if (!indexUnavailable(error)) throw error;
+      if (!this.warnedNoIndex) {
+        this.warnedNoIndex = true;
+        this.logger.warn('Winner-rows index unavailable: lists read full items until it is', {
+          table: this.tableName,
+          index: WINNER_ROWS_INDEX,
+        });
+      }
+      return this.query(operation, {
+        ...input,
+        ProjectionExpression: '#sk, #winner, #basis, #source',
+        ExpressionAttributeNames: { '#sk': 'sk', '#winner': 'winner', '#basis': 'basis', '#source': 'source' },
+      });
+    }
   }
 
   /**
    * Follows LastEvaluatedKey until `Limit` items are in hand or the key range is exhausted: a page
-   * stops at 1 MB, so even "latest N" may need a second page for a wide watchlist and a large N.
+   * stops at 1 MB, so a long range of full items needs several pages.
    */
   private async query(
     operation: RepositoryOperation,
@@ -204,4 +346,50 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     const capacityUnits = consumed.reduce((sum, entry) => sum + (entry?.CapacityUnits ?? 0), 0);
     this.onConsumedCapacity({ operation, capacityUnits, requests: consumed.length });
   }
+}
+
+/** Consecutive runs of items that fit one transaction, none holding a session twice (DynamoDB refuses that). */
+function transactionChunks(items: WinnerItem[]): WinnerItem[][] {
+  const chunks: WinnerItem[][] = [];
+  let chunk: WinnerItem[] = [];
+  let bytes = 0;
+  let sessions = new Set<string>();
+  for (const item of items) {
+    // The JSON text is longer than DynamoDB's own size of an item: a safe estimate.
+    const size = Buffer.byteLength(JSON.stringify(item));
+    const full =
+      chunk.length === MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES || sessions.has(item.sk);
+    if (full && chunk.length > 0) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+      sessions = new Set();
+    }
+    chunk.push(item);
+    bytes += size;
+    sessions.add(item.sk);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** The per-item codes of a cancelled transaction, in request order, or undefined for any other failure. */
+function cancellationReasons(error: unknown): string[] | undefined {
+  if (!isNamed(error, 'TransactionCanceledException')) return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons?.map((reason) => reason.Code ?? 'None');
+}
+
+/** DynamoDB's answer to a Query on an index that does not exist (yet) or is still being backfilled. */
+function indexUnavailable(error: unknown): boolean {
+  const cause = error instanceof DynamoDbRequestError ? error.cause : undefined;
+  return isNamed(cause, 'ValidationException') && (cause as Error).message.includes(WINNER_ROWS_INDEX);
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

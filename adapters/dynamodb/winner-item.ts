@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import type { DataSource, SessionResult } from '../../core/index.ts';
+import type { DataSource, SessionResult, UnreadableSession, WinnerRow } from '../../core/index.ts';
 import { BASES } from '../../core/index.ts';
-import { CorruptWinnerItemError } from './dynamodb-errors.ts';
+import { CorruptWinnerItemError, UnstorableSessionResultError } from './dynamodb-errors.ts';
 import { watchlistPartitionKey } from './winners-table.ts';
 
 /**
@@ -21,7 +21,10 @@ export interface WinnerItem {
   readonly writtenAt: string;
 }
 
+/** The item for `result`; throws UnstorableSessionResultError, before anything is sent, if a number cannot be stored. */
 export function toWinnerItem(result: SessionResult, watchlist: string, writtenAt: Date): WinnerItem {
+  const unstorable = unstorableNumbers(result, '');
+  if (unstorable.length > 0) throw new UnstorableSessionResultError(result.date, unstorable);
   return {
     pk: watchlistPartitionKey(watchlist),
     sk: result.date,
@@ -56,17 +59,56 @@ const winnerItemSchema = z.object({
   computedAt: z.string().min(1),
 });
 
+const winnerRowSchema = winnerItemSchema.pick({ sk: true, winner: true, basis: true, source: true });
+
 /** Reads an item back into a SessionResult, or throws CorruptWinnerItemError saying what is wrong. */
 export function fromWinnerItem(item: Record<string, unknown>, tableName: string): SessionResult {
   const parsed = winnerItemSchema.safeParse(item);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`,
-    );
-    throw new CorruptWinnerItemError(tableName, { pk: item.pk, sk: item.sk }, problems);
+    throw new CorruptWinnerItemError(tableName, { pk: item.pk, sk: item.sk }, problemsOf(parsed.error));
   }
   const { sk, ...rest } = parsed.data;
   return { date: sk, ...rest };
+}
+
+/**
+ * Reads the winner attributes of an item (an entry of the winner-rows index, or an item read with
+ * those attributes projected) into a WinnerRow, or says why it cannot: one damaged session is
+ * reported by the list that meets it, never fatal to it.
+ */
+export function toWinnerRow(item: Record<string, unknown>): { row: WinnerRow } | { unreadable: UnreadableSession } {
+  const parsed = winnerRowSchema.safeParse(item);
+  if (!parsed.success) {
+    return { unreadable: { date: String(item.sk), reason: problemsOf(parsed.error).join('; ') } };
+  }
+  const { sk, winner, basis, source } = parsed.data;
+  return { row: { date: sk, winner, basis, source } };
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
+}
+
+/**
+ * DynamoDB stores numbers from 1e-130 to 9.9e125 in magnitude, and the document client refuses to
+ * marshal a JavaScript number beyond +-2^53 (it would lose precision), failing the whole request with
+ * a message that names neither the item nor the session. No price or percent change is that large or
+ * that small, so such a number is a defect upstream: found here, it is named with its session instead.
+ */
+function unstorableNumbers(value: unknown, path: string): string[] {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    const storable =
+      Number.isFinite(value) && magnitude <= Number.MAX_SAFE_INTEGER && (magnitude === 0 || magnitude >= 1e-130);
+    return storable ? [] : [`${path || 'value'} = ${value}`];
+  }
+  if (Array.isArray(value)) return value.flatMap((entry, index) => unstorableNumbers(entry, `${path}[${index}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([name, entry]) =>
+      unstorableNumbers(entry, path ? `${path}.${name}` : name),
+    );
+  }
+  return [];
 }
 
 /** The sort key of a keys-only item, checked like any other read. */

@@ -1,21 +1,39 @@
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
 
 /**
- * The one definition of the winners table's keys, shared by the CDK stack and the local stores.
- * One partition per watchlist, one item per session: "latest N" is a single Query on the sort key,
- * so its cost never grows with history.
+ * The one definition of the winners table, shared by the CDK stack and the local stores. One partition
+ * per watchlist, one item per session: "latest N" is a single Query on the sort key, so its cost never
+ * grows with history.
+ *
+ * `winnerRowsIndex` is what keeps a list's cost independent of the watchlist's width. A list of winners
+ * reads one winner per session, but the item also holds the whole ranking (about 35 KB at 500 tickers),
+ * and DynamoDB bills a Query by the bytes of the items it reads. The index has the table's own keys and
+ * projects only the winner's attributes, so a Query on it reads about 150 bytes per session at any
+ * width. Why an index and not a second, winner-only item written beside the full one:
+ * - one item is written, so a session can never be half-written (a winner row without its ranking or
+ *   the reverse) and no transaction is needed: the embedded store (dynalite) has no TransactWriteItems;
+ * - with the table's own keys every item is in the index, including items written before the index
+ *   existed (DynamoDB backfills it when it is added) and damaged items, which a list then reports as
+ *   unreadable instead of silently skipping;
+ * - an index is eventually consistent, as the table's reads already are here (see the repository).
  */
 export const WINNERS_TABLE = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
+  winnerRowsIndex: { name: 'winner-rows', projectedAttributes: ['winner', 'basis', 'source'] },
 } as const;
 
 /** `WATCHLIST#default`: the partition holding one watchlist's sessions. */
 export function watchlistPartitionKey(watchlist: string): string {
   return `WATCHLIST#${watchlist}`;
 }
+
+const TABLE_KEYS: KeySchemaElement[] = [
+  { AttributeName: WINNERS_TABLE.partitionKey.name, KeyType: 'HASH' },
+  { AttributeName: WINNERS_TABLE.sortKey.name, KeyType: 'RANGE' },
+];
 
 /** On-demand billing: a few writes a day and bursty reads never justify provisioned capacity. */
 export function createWinnersTableInput(tableName: string): CreateTableCommandInput {
@@ -25,9 +43,16 @@ export function createWinnersTableInput(tableName: string): CreateTableCommandIn
       { AttributeName: WINNERS_TABLE.partitionKey.name, AttributeType: WINNERS_TABLE.partitionKey.type },
       { AttributeName: WINNERS_TABLE.sortKey.name, AttributeType: WINNERS_TABLE.sortKey.type },
     ],
-    KeySchema: [
-      { AttributeName: WINNERS_TABLE.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: WINNERS_TABLE.sortKey.name, KeyType: 'RANGE' },
+    KeySchema: TABLE_KEYS,
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: WINNERS_TABLE.winnerRowsIndex.name,
+        KeySchema: TABLE_KEYS,
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: [...WINNERS_TABLE.winnerRowsIndex.projectedAttributes],
+        },
+      },
     ],
     BillingMode: 'PAY_PER_REQUEST',
   };

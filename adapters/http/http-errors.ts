@@ -13,6 +13,8 @@ export class HttpError extends Error {
   }
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface HttpErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }
@@ -25,4 +27,14 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError) return new HttpError(400, error.code, error.message);
   return new HttpError(500, 'INTERNAL', 'Something went wrong on our side; the error has been logged.');
+}
+
+/** The headers of every error answer, from the API or from the local server's own refusals. */
+export function errorHeaders(error: HttpError): Record<string, string> {
+  return { ...error.headers, 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' };
+}
+
+export function errorBody(error: HttpError): string {
+  const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
+  return JSON.stringify(body);
 }

@@ -4,7 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AppLogger } from '../observability/app-logger.ts';
-import type { ApiRequest, MoversApi } from './movers-api.ts';
+import { errorBody, errorHeaders, HttpError } from './http-errors.ts';
+import type { ApiRequest, MoversApi, RespondOptions } from './movers-api.ts';
+import { WorkQueue } from './work-queue.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,7 +25,16 @@ export interface LocalServerOptions {
   /** The built dashboard (web/dist). */
   readonly staticDir: string;
   readonly logger: AppLogger;
+  /** Requests held at once, /health aside (SERVE_MAX_IN_FLIGHT); beyond it the answer is 503. */
+  readonly maxInFlight: number;
 }
+
+/**
+ * Store reads of cache misses run this many at a time. The embedded store shares this process's one
+ * thread: more reads in parallel would only interleave and slow each other, and /health with them.
+ */
+const STORE_WORK_CONCURRENCY = 4;
+const RETRY_AFTER_SECONDS = 1;
 
 /** True for the paths the API owns; everything else is the dashboard's static files. */
 function isApiPath(pathname: string): boolean {
@@ -33,61 +44,123 @@ function isApiPath(pathname: string): boolean {
 /**
  * `stocks-cli serve`: API paths become API Gateway-shaped requests for the same MoversApi that runs
  * in Lambda; other paths serve the dashboard from disk (gzip when the browser accepts it).
+ * Under load it sheds instead of queueing without end: at most `maxInFlight` requests are held,
+ * cache misses take turns at the store, a client that leaves loses its turn, and /health skips the
+ * line so it answers while the rest wait.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
   const staticFiles = new StaticFiles(options.staticDir);
+  const storeWork = new WorkQueue(STORE_WORK_CONCURRENCY);
+  let inFlight = 0;
   return createServer((request, response) => {
-    handle(request, response, options, staticFiles).catch((error: unknown) => {
-      options.logger.error('local server error', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
-      response.end('Internal error');
-    });
+    const url = parseUrl(request.url);
+    if (!url) {
+      sendError(response, new HttpError(400, 'BAD_REQUEST', 'The request URL is malformed.'));
+      return;
+    }
+    if (url.pathname === '/health') {
+      void settle(answerApi(request, response, url, options.api), response, options.logger);
+      return;
+    }
+    if (inFlight >= options.maxInFlight) {
+      sendError(
+        response,
+        new HttpError(503, 'OVERLOADED', 'The server is busy; try again in a moment.', {
+          'Retry-After': String(RETRY_AFTER_SECONDS),
+        }),
+      );
+      return;
+    }
+    inFlight += 1;
+    const gone = new AbortController();
+    watchForHangUp(request, response, gone);
+    const work =
+      isApiPath(url.pathname) || request.method === 'OPTIONS'
+        ? answerApi(request, response, url, options.api, (job) => storeWork.run(job, gone.signal))
+        : staticFiles.serve(url.pathname, request, response);
+    void settle(work, response, options.logger).finally(() => (inFlight -= 1));
   });
 }
 
-async function handle(
-  request: IncomingMessage,
-  response: ServerResponse,
-  options: LocalServerOptions,
-  staticFiles: StaticFiles,
-): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(request.url ?? '/', 'http://localhost');
-  } catch {
-    response.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
-    response.end(
-      JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request URL is malformed.' } }),
-    );
-    return;
-  }
-  if (isApiPath(url.pathname) || request.method === 'OPTIONS') {
-    const result = await options.api.handle(toApiRequest(request, url));
-    const body = result.body ?? '';
-    const gzip = body.length >= MIN_GZIP_BYTES && acceptsGzip(request);
-    const payload = gzip ? gzipSync(body) : Buffer.from(body);
-    response.writeHead(result.statusCode, {
-      ...(result.headers as Record<string, string>),
-      ...(gzip && { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }),
-      'Content-Length': String(payload.length),
-    });
-    response.end(payload);
-    return;
-  }
-  await staticFiles.serve(url.pathname, request, response);
+/**
+ * Aborts when the client leaves before its answer. A client that hangs up half-closes its socket:
+ * the server sees 'end' at once, while the socket's own 'close' waits until the answer is written.
+ */
+function watchForHangUp(request: IncomingMessage, response: ServerResponse, gone: AbortController): void {
+  const socket = request.socket;
+  const hangUp = () => gone.abort();
+  socket.once('end', hangUp);
+  response.once('close', () => {
+    socket.off('end', hangUp);
+    if (!response.writableFinished) gone.abort();
+  });
 }
 
-/** The API Gateway REST proxy shape: the last value wins in the single-value map, as in API Gateway. */
+function parseUrl(raw: string | undefined): URL | undefined {
+  try {
+    return new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last resort: whatever escaped is logged, and the client (if still there) gets a plain 500. */
+async function settle(work: Promise<void>, response: ServerResponse, logger: AppLogger): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    logger.error('local server error', { error: error instanceof Error ? error.message : String(error) });
+    if (response.destroyed) return;
+    if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
+    response.end('Internal error');
+  }
+}
+
+async function answerApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  api: MoversApi,
+  schedule?: RespondOptions['schedule'],
+): Promise<void> {
+  const result = await api.respond(toApiRequest(request, url), schedule && { schedule });
+  if (response.destroyed) return;
+  const hasBody = result.statusCode !== 204 && result.statusCode !== 304;
+  const gzip = hasBody && result.body.length >= MIN_GZIP_BYTES && acceptsGzip(request);
+  const payload = gzip ? (result.answer?.gzipped() ?? gzipSync(result.body)) : Buffer.from(result.body);
+  const headers: Record<string, string> = { ...result.headers };
+  if (result.statusCode === 200) headers.Vary = [headers.Vary, 'Accept-Encoding'].filter(Boolean).join(', ');
+  if (gzip) headers['Content-Encoding'] = 'gzip';
+  // A HEAD is told the length its GET would get, and gets no body.
+  if (hasBody) headers['Content-Length'] = String(payload.length);
+  response.writeHead(result.statusCode, headers);
+  response.end(request.method === 'HEAD' || !hasBody ? undefined : payload);
+}
+
+function sendError(response: ServerResponse, error: HttpError): void {
+  const body = errorBody(error);
+  response.writeHead(error.status, {
+    ...errorHeaders(error),
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  response.end(body);
+}
+
+/**
+ * The API Gateway REST proxy shape: the last value wins in the single-value map, as in API Gateway.
+ * The maps have no prototype, so a parameter named `constructor` or `__proto__` is just a name.
+ */
 function toApiRequest(request: IncomingMessage, url: URL): ApiRequest {
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  const queryStringParameters: Record<string, string> = Object.create(null) as Record<string, string>;
+  const multiValueQueryStringParameters: Record<string, string[]> = Object.create(null) as Record<
+    string,
+    string[]
+  >;
   for (const [key, value] of url.searchParams) {
     queryStringParameters[key] = value;
     (multiValueQueryStringParameters[key] ??= []).push(value);
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }

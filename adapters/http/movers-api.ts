@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type {
   Clock,
@@ -9,10 +8,19 @@ import type {
   WinnerRepository,
   WinnersList,
 } from '../../core/index.ts';
-import { addDays, easternDateOf, easternTime, MAX_LIST_DAYS, sessionCloseTime } from '../../core/index.ts';
+import {
+  addDays,
+  easternDateOf,
+  easternTime,
+  latestCompletedSession,
+  MAX_LIST_DAYS,
+  nextSession,
+  sessionCloseTime,
+} from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
-import { HttpError, toHttpError, type HttpErrorBody } from './http-errors.ts';
+import { errorBody, errorHeaders, HttpError, JSON_CONTENT_TYPE, toHttpError } from './http-errors.ts';
+import type { CachedAnswer, ResponseCache } from './response-cache.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
 export type ApiRequest = Pick<
@@ -20,12 +28,34 @@ export type ApiRequest = Pick<
   'httpMethod' | 'path' | 'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters'
 >;
 
+/** An answer before it meets a transport: the Lambda handler and the local server each send it their way. */
+export interface ApiResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  /** The body a GET gets ('' for 204 and 304); a HEAD is told its length and gets none of it. */
+  readonly body: string;
+  /** The cached answer behind a 200 from /movers, for its gzip copy. */
+  readonly answer?: CachedAnswer;
+}
+
+export interface RespondOptions {
+  /**
+   * Runs the work of a cache miss (store read, JSON) when the server has room for it; rejects when
+   * the client has gone before its turn. Without it the work runs at once (Lambda: one request each).
+   */
+  readonly schedule?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
 export interface MoversApiDependencies {
   readonly listWinners: ListWinners;
   readonly getSessionResult: GetSessionResult;
   readonly repository: WinnerRepository;
+  readonly cache: ResponseCache;
   readonly clock: Clock;
-  readonly config: Pick<AppConfig, 'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist'>;
+  readonly config: Pick<
+    AppConfig,
+    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'publishDelayMinutes'
+  >;
   readonly logger: AppLogger;
 }
 
@@ -33,49 +63,85 @@ export const DEFAULT_DAYS = 7;
 const MAX_QUERY_LENGTH = 1024;
 const MIN_CACHE_SECONDS = 60;
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+const MINUTE_MS = 60_000;
 
-interface Route {
-  readonly parameters: readonly string[];
-  readonly handle: (query: Record<string, string>, pathDate?: string) => Promise<unknown>;
+/** A query with only the parameters its route accepts: a null-prototype map, so no key is inherited. */
+type Query = Readonly<Record<string, string | undefined>>;
+
+/** A cacheable request: its key names the normalized request, `compute` makes the body on a miss. */
+interface Answerable {
+  readonly key: string;
+  readonly compute: () => Promise<string>;
+}
+
+type Route =
+  | { readonly kind: 'health'; readonly parameters: readonly string[] }
+  | {
+      readonly kind: 'cached';
+      readonly parameters: readonly string[];
+      readonly prepare: (query: Query) => Answerable;
+    };
+
+/** A value worth keeping until an instant: the latest completed session, the next scheduled sync. */
+interface Until<T> {
+  readonly value: T;
+  readonly from: number;
+  readonly until: number;
 }
 
 /**
  * The HTTP API: the same code answers API Gateway in Lambda and `stocks-cli serve` locally.
- * It parses and validates the request, calls one use case, and shapes the JSON; errors go through
- * the one mapping in http-errors.ts, so nothing a client sends can produce a 500.
+ * It parses and validates the request, and answers from the response cache or from one use case;
+ * errors go through the one mapping in http-errors.ts, so nothing a client sends can produce a 500.
  */
 export class MoversApi {
+  private latestSession: Until<string> | undefined;
+  private nextSync: Until<number> | undefined;
+
   constructor(private readonly deps: MoversApiDependencies) {}
 
+  /** API Gateway's proxy result: a HEAD gets the headers of the GET and no body. */
   async handle(request: ApiRequest): Promise<APIGatewayProxyResult> {
+    const response = await this.respond(request);
+    const headOnly = request.httpMethod.toUpperCase() === 'HEAD';
+    return {
+      statusCode: response.statusCode,
+      headers: response.headers,
+      body: headOnly ? '' : response.body,
+    };
+  }
+
+  async respond(request: ApiRequest, options: RespondOptions = {}): Promise<ApiResponse> {
     const method = request.httpMethod.toUpperCase();
     try {
       if (method === 'OPTIONS') return this.preflight();
-      const { route, pathDate } = this.route(request.path);
+      const route = this.route(request.path);
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use GET.`, {
           Allow: ALLOWED_METHODS,
         });
       }
       const query = this.query(request, route.parameters);
-      const body = JSON.stringify(await route.handle(query, pathDate));
-      return this.ok(body, request, method === 'HEAD');
+      if (route.kind === 'health') return await this.health();
+      const { key, compute } = route.prepare(query);
+      const cache = this.deps.cache;
+      const answer = cache.lookup(key) ?? (await (options.schedule ?? run)(() => cache.answer(key, compute)));
+      return this.ok(answer, request);
     } catch (error) {
       return this.failure(error, request);
     }
   }
 
-  private route(rawPath: string): { route: Route; pathDate?: string } {
+  private route(rawPath: string): Route {
     const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
-    if (path === '/movers')
-      return { route: { parameters: ['days', 'asOf'], handle: (query) => this.movers(query) } };
-    if (path === '/health') return { route: { parameters: [], handle: () => this.health() } };
+    if (path === '/movers') {
+      return { kind: 'cached', parameters: ['days', 'asOf'], prepare: (query) => this.movers(query) };
+    }
+    if (path === '/health') return { kind: 'health', parameters: [] };
     const match = /^\/movers\/([^/]+)$/.exec(path);
     if (match) {
-      return {
-        route: { parameters: [], handle: (_query, date) => this.session(date as string) },
-        pathDate: decodePathSegment(match[1] as string),
-      };
+      const date = decodePathSegment(match[1] as string);
+      return { kind: 'cached', parameters: [], prepare: () => this.session(date) };
     }
     throw new HttpError(
       404,
@@ -84,13 +150,11 @@ export class MoversApi {
     );
   }
 
-  private query(request: ApiRequest, allowed: readonly string[]): Record<string, string> {
+  private query(request: ApiRequest, allowed: readonly string[]): Query {
     const single = request.queryStringParameters ?? {};
     const multi = request.multiValueQueryStringParameters ?? {};
-    const length = Object.entries(single).reduce(
-      (sum, [key, value]) => sum + key.length + (value?.length ?? 0),
-      0,
-    );
+    const entries = Object.entries(single);
+    const length = entries.reduce((sum, [key, value]) => sum + key.length + (value?.length ?? 0), 0);
     if (length > MAX_QUERY_LENGTH) {
       throw new HttpError(
         400,
@@ -98,8 +162,8 @@ export class MoversApi {
         `The query string is too long (over ${MAX_QUERY_LENGTH} characters).`,
       );
     }
-    const query: Record<string, string> = {};
-    for (const [key, value] of Object.entries(single)) {
+    const query: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [key, value] of entries) {
       if (!allowed.includes(key)) {
         const accepted = allowed.length > 0 ? `accepted: ${allowed.join(', ')}` : 'this route takes none';
         throw new HttpError(
@@ -108,7 +172,8 @@ export class MoversApi {
           `Unknown query parameter "${truncate(key)}" (${accepted}).`,
         );
       }
-      if ((multi[key]?.length ?? 1) > 1) {
+      const values = Object.hasOwn(multi, key) ? multi[key] : undefined;
+      if ((values?.length ?? 1) > 1) {
         throw new HttpError(400, 'INVALID_PARAMETER', `Query parameter "${key}" was given more than once.`);
       }
       query[key] = value ?? '';
@@ -116,13 +181,17 @@ export class MoversApi {
     return query;
   }
 
-  private async movers(query: Record<string, string>): Promise<unknown> {
+  /** Keyed by the window after defaulting: `/movers` and `/movers?days=7&asOf=<latest>` share one answer. */
+  private movers(query: Query): Answerable {
     const days = parseDays(query.days);
-    const list = await this.deps.listWinners.execute({
-      days,
-      ...(query.asOf !== undefined && { asOf: query.asOf }),
-    });
-    return this.moversBody(days, list);
+    const asOf = query.asOf ?? this.latestCompleted();
+    return {
+      key: `movers?days=${days}&asOf=${asOf}`,
+      compute: async () => {
+        const list = await this.deps.listWinners.execute({ days, asOf });
+        return JSON.stringify(this.moversBody(days, list));
+      },
+    };
   }
 
   private moversBody(days: number, list: WinnersList) {
@@ -139,6 +208,7 @@ export class MoversApi {
       count: data.length,
       data,
       missing: list.missing,
+      unreadable: list.unreadable,
       sessions: list.sessions,
       asOf: list.asOf,
       // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
@@ -149,41 +219,52 @@ export class MoversApi {
     };
   }
 
-  private async session(date: string): Promise<unknown> {
-    const result = await this.deps.getSessionResult.execute(date);
-    if (!result) {
-      throw new HttpError(
-        404,
-        'NOT_FOUND',
-        `No result is stored for ${date}. It may not be synced yet, or not be a session.`,
-      );
-    }
-    return sessionView(result);
+  private session(date: string): Answerable {
+    return {
+      key: `movers/${date}`,
+      compute: async () => {
+        const result = await this.deps.getSessionResult.execute(date);
+        if (!result) {
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            `No result is stored for ${date}. It may not be synced yet, or not be a session.`,
+          );
+        }
+        return JSON.stringify(sessionView(result));
+      },
+    };
   }
 
-  private async health(): Promise<unknown> {
+  /** Never cached, by us or anyone: it says whether the store can be read now. */
+  private async health(): Promise<ApiResponse> {
     try {
       await this.deps.repository.latestWinners(1);
     } catch (error) {
       this.deps.logger.error('health check: storage unavailable', { error: describe(error) });
       throw new HttpError(503, 'STORAGE_UNAVAILABLE', 'The winners store cannot be read right now.');
     }
-    return { status: 'ok', time: this.deps.clock.now().toISOString() };
+    return {
+      statusCode: 200,
+      headers: { ...this.commonHeaders(), 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+      body: JSON.stringify({ status: 'ok', time: this.deps.clock.now().toISOString() }),
+    };
   }
 
-  private ok(body: string, request: ApiRequest, headOnly: boolean): APIGatewayProxyResult {
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+  private ok(answer: CachedAnswer, request: ApiRequest): ApiResponse {
     const headers = {
       ...this.commonHeaders(),
-      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Type': JSON_CONTENT_TYPE,
       'Cache-Control': `public, max-age=${this.secondsUntilNextSync()}`,
-      ETag: etag,
+      ETag: answer.etag,
     };
-    if (matchesEtag(header(request, 'if-none-match'), etag)) return { statusCode: 304, headers, body: '' };
-    return { statusCode: 200, headers, body: headOnly ? '' : body };
+    if (matchesEtag(header(request, 'if-none-match'), answer.etag)) {
+      return { statusCode: 304, headers, body: '' };
+    }
+    return { statusCode: 200, headers, body: answer.body, answer };
   }
 
-  private failure(error: unknown, request: ApiRequest): APIGatewayProxyResult {
+  private failure(error: unknown, request: ApiRequest): ApiResponse {
     const httpError = toHttpError(error);
     if (httpError.status >= 500) {
       this.deps.logger.error('request failed', {
@@ -192,22 +273,14 @@ export class MoversApi {
         error: describe(error),
       });
     }
-    const body: HttpErrorBody = {
-      error: { code: httpError.code, message: httpError.message },
-    };
     return {
       statusCode: httpError.status,
-      headers: {
-        ...this.commonHeaders(),
-        ...httpError.headers,
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
-      },
-      body: JSON.stringify(body),
+      headers: { ...this.commonHeaders(), ...errorHeaders(httpError) },
+      body: errorBody(httpError),
     };
   }
 
-  private preflight(): APIGatewayProxyResult {
+  private preflight(): ApiResponse {
     return {
       statusCode: 204,
       headers: {
@@ -230,19 +303,53 @@ export class MoversApi {
     };
   }
 
+  /** The default `asOf`, worked out once per session close rather than on every request. */
+  private latestCompleted(): string {
+    const now = this.deps.clock.now().getTime();
+    this.latestSession = current(this.latestSession, now, () => {
+      const delayMs = this.deps.config.publishDelayMinutes * MINUTE_MS;
+      const session = latestCompletedSession(new Date(now), this.deps.config.publishDelayMinutes);
+      const from = sessionCloseTime(session).getTime() + delayMs;
+      // At the calendar's very end there is no next session: work it out again on every request.
+      const until = safely(() => sessionCloseTime(nextSession(session)).getTime() + delayMs) ?? now;
+      return { value: session, from, until };
+    });
+    return this.latestSession.value;
+  }
+
   /** Responses only change when a sync runs: caches may keep them until the next scheduled one. */
   private secondsUntilNextSync(): number {
-    const now = this.deps.clock.now();
-    const today = easternDateOf(now);
-    const upcoming = [0, 1].flatMap((offset) =>
-      this.deps.config.syncTimesEt.map((time) => {
-        const [hour, minute] = time.split(':').map(Number) as [number, number];
-        return easternTime(addDays(today, offset), hour, minute).getTime();
-      }),
-    );
-    const next = Math.min(...upcoming.filter((instant) => instant > now.getTime()));
-    return Math.max(MIN_CACHE_SECONDS, Math.floor((next - now.getTime()) / 1000));
+    const now = this.deps.clock.now().getTime();
+    this.nextSync = current(this.nextSync, now, () => {
+      const today = easternDateOf(new Date(now));
+      const upcoming = [0, 1].flatMap((offset) =>
+        this.deps.config.syncTimesEt.map((time) => {
+          const [hour, minute] = time.split(':').map(Number) as [number, number];
+          return easternTime(addDays(today, offset), hour, minute).getTime();
+        }),
+      );
+      const next = Math.min(...upcoming.filter((instant) => instant > now));
+      return { value: next, from: now, until: next };
+    });
+    return Math.max(MIN_CACHE_SECONDS, Math.floor((this.nextSync.value - now) / 1000));
   }
+}
+
+/** The remembered value while `now` is inside its interval, else a fresh one. */
+function current<T>(held: Until<T> | undefined, now: number, fresh: () => Until<T>): Until<T> {
+  return held && now >= held.from && now < held.until ? held : fresh();
+}
+
+function safely<T>(compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch {
+    return undefined;
+  }
+}
+
+function run<T>(work: () => Promise<T>): Promise<T> {
+  return work();
 }
 
 function parseDays(raw: string | undefined): number {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from 'zod';
+import type { SyncWinners } from '../../core/index.ts';
 import { createContainer } from '../composition/container.ts';
 import { TOKENS } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';
@@ -22,22 +23,51 @@ export class SyncFailedError extends Error {
   }
 }
 
+/** How long a key read from SSM is trusted: a rotated key reaches warm functions within this time. */
+export const MASSIVE_KEY_MAX_AGE_SECONDS = 15 * 60;
+
 const logger = createLambdaLogger();
 const config = loadConfig(process.env);
 requireSetting(config, 'tableName');
-// The key lives in SSM (SecureString), fetched once per cold start: never in the environment or the template.
-const massiveApiKey =
-  config.massiveApiKey ??
-  (config.massiveApiKeyParameter
-    ? await getParameter(config.massiveApiKeyParameter, { decrypt: true, maxAge: 900 })
-    : undefined);
-if (!massiveApiKey) logger.warn('No Massive API key configured: syncing SIMULATED market data');
-const syncWinners = createContainer({ ...config, massiveApiKey }, { logger }).get(TOKENS.syncWinners);
+/**
+ * The key lives in SSM (SecureString), never in the environment or the template. The provider caches it
+ * for MASSIVE_KEY_MAX_AGE_SECONDS and reads it again once it is older, so a rotated key reaches warm
+ * functions without waiting for a cold start. A key in the environment (local runs) is fixed.
+ */
+const keyParameter =
+  config.massiveApiKey === undefined && config.massiveApiKeyParameter
+    ? { name: config.massiveApiKeyParameter, provider: new SSMProvider() }
+    : undefined;
+
+async function currentMassiveKey(): Promise<string | undefined> {
+  if (!keyParameter) return config.massiveApiKey;
+  return keyParameter.provider.get(keyParameter.name, { decrypt: true, maxAge: MASSIVE_KEY_MAX_AGE_SECONDS });
+}
+
+let wired: { readonly key: string | undefined; readonly syncWinners: SyncWinners } | undefined;
+
+/**
+ * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
+ * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
+ */
+async function syncWinnersWithCurrentKey(): Promise<SyncWinners> {
+  const key = await currentMassiveKey();
+  if (wired && wired.key === key) return wired.syncWinners;
+  if (!key) logger.warn('No Massive API key configured: syncing SIMULATED market data');
+  if (wired) logger.info('Massive API key changed in SSM: using the new one');
+  const syncWinners = createContainer({ ...config, massiveApiKey: key }, { logger }).get(TOKENS.syncWinners);
+  wired = { key, syncWinners };
+  return syncWinners;
+}
+
+// Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
+await syncWinnersWithCurrentKey();
 
 /** Runs the scheduled sync. Not-yet-available data is success; a failure throws so retries and the DLQ see it. */
 export async function handler(event: unknown): Promise<SyncReport> {
   const input = scheduledEvent.safeParse(event);
   if (!input.success) throw new Error(`Unexpected schedule input: ${input.error.issues[0]?.message}`);
+  const syncWinners = await syncWinnersWithCurrentKey();
   const summary = await syncWinners.execute({
     window: { sessions: input.data?.sessions ?? config.syncSessions },
   });

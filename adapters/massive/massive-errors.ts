@@ -10,6 +10,11 @@ export type MassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close
 
 const PRICING = 'https://massive.com/pricing';
 
+/** "1 attempt", "4 attempts": the messages of this adapter count things. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export abstract class MassiveApiError extends Error {
   abstract readonly code: string;
   constructor(
@@ -27,6 +32,19 @@ export class MissingApiKeyError extends MassiveApiError {
     super(
       'No Massive API key is configured. Set MASSIVE_API_KEY (a free key is at https://massive.com), ' +
         'or unset it entirely to run on simulated market data.',
+      undefined,
+    );
+  }
+}
+
+/** A key that cannot travel in an HTTP header: a configuration mistake, not a network error to retry. */
+export class MalformedApiKeyError extends MassiveApiError {
+  readonly code = 'MASSIVE_API_KEY_MALFORMED';
+  constructor() {
+    super(
+      'MASSIVE_API_KEY holds characters that cannot go in an HTTP header (a line break, a control ' +
+        'character or a non-Latin-1 letter, often from a copy and paste). Copy the key again from your ' +
+        'Massive dashboard.',
       undefined,
     );
   }
@@ -81,11 +99,17 @@ export class NotYetAvailableError extends MassiveApiError {
 
 export class RateLimitedError extends MassiveApiError {
   readonly code = 'MASSIVE_RATE_LIMITED';
-  constructor(endpoint: MassiveEndpoint, attempts: number) {
+  /** `retryAfterSeconds` is set when the server asked for a wait longer than a run may spend. */
+  constructor(endpoint: MassiveEndpoint, attempts: number, retryAfterSeconds?: number) {
     super(
-      `Massive kept refusing ${endpoint} for exceeding the rate limit (HTTP 429, ${attempts} attempts). ` +
-        'Lower MASSIVE_RATE_LIMIT_PER_MINUTE to match your plan (5 on the free plan), make sure no other ' +
-        'process shares the key, and run again in a minute.',
+      retryAfterSeconds === undefined
+        ? `Massive kept refusing ${endpoint} for exceeding the rate limit (HTTP 429, ${plural(attempts, 'attempt')}). ` +
+            'Lower MASSIVE_RATE_LIMIT_PER_MINUTE to match your plan (5 on the free plan), make sure no other ' +
+            'process shares the key, and run again in a minute.'
+        : `Massive refused ${endpoint} for exceeding the rate limit (HTTP 429): gave up after ` +
+            `${plural(attempts, 'attempt')} because the server asked to wait ${retryAfterSeconds} seconds, ` +
+            'longer than a run waits. Run again after that wait; if it recurs, lower ' +
+            'MASSIVE_RATE_LIMIT_PER_MINUTE and make sure no other process shares the key.',
       endpoint,
     );
   }
@@ -131,7 +155,44 @@ export class RequestRejectedError extends MassiveApiError {
   }
 }
 
+/** An answer about another ticker than the one asked for: never credited to the requested one. */
+export class WrongTickerError extends MassiveApiError {
+  readonly code = 'MASSIVE_WRONG_TICKER';
+  constructor(
+    endpoint: MassiveEndpoint,
+    readonly requested: string,
+    readonly answered: string,
+    where: 'answer' | 'next_url',
+  ) {
+    super(
+      (where === 'answer'
+        ? `Massive answered the ${endpoint} request for ${requested} with bars of ${answered}`
+        : `Massive's next page of ${requested} (next_url) points at ${answered}`) +
+        ': refused, nothing from it is stored. If MASSIVE_BASE_URL points at a proxy or cache, check that it ' +
+        'does not mix up answers; otherwise report it with this message.',
+      endpoint,
+    );
+  }
+}
+
+/** A body longer than any real answer: read no further than the cap, so memory stays bounded. */
+export class ResponseTooLargeError extends MassiveApiError {
+  readonly code = 'MASSIVE_RESPONSE_TOO_LARGE';
+  constructor(endpoint: MassiveEndpoint, limitBytes: number) {
+    super(
+      `Massive's ${endpoint} answer is larger than ${limitBytes} bytes, several times any real answer: ` +
+        'refused without reading the rest. If MASSIVE_BASE_URL points at a proxy, check it; otherwise run ' +
+        'again later.',
+      endpoint,
+    );
+  }
+}
+
 /** Failures no other call of the same run can avoid: stop the whole fetch instead of failing each session. */
 export function isFatalMassiveError(error: unknown): boolean {
-  return error instanceof MissingApiKeyError || error instanceof RejectedApiKeyError;
+  return (
+    error instanceof MissingApiKeyError ||
+    error instanceof MalformedApiKeyError ||
+    error instanceof RejectedApiKeyError
+  );
 }

@@ -1,5 +1,6 @@
 import type { FetchPlan, QuoteRequest } from '../../core/index.ts';
 import { previousSession } from '../../core/index.ts';
+import { plural } from './massive-errors.ts';
 
 export type MassiveStrategy = 'aggregates-range' | 'grouped-daily' | 'none';
 
@@ -24,10 +25,6 @@ function uniqueSorted(values: readonly string[]): string[] {
 function describeSessions(sessions: readonly string[]): string {
   if (sessions.length <= 3) return sessions.join(', ');
   return `${sessions[0]} .. ${sessions[sessions.length - 1]}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AppLogger } from '../observability/app-logger.ts';
 import type { MassiveApiError, MassiveEndpoint } from './massive-errors.ts';
 import {
   InvalidResponseError,
+  MalformedApiKeyError,
   MissingApiKeyError,
   NotEntitledError,
   NotYetAvailableError,
@@ -11,6 +12,7 @@ import {
   RateLimitedError,
   RejectedApiKeyError,
   RequestRejectedError,
+  ResponseTooLargeError,
   UpstreamUnavailableError,
 } from './massive-errors.ts';
 import { errorBodySchema } from './massive-schemas.ts';
@@ -25,6 +27,8 @@ export interface MassiveHttpSettings {
   readonly timeoutMs: number;
   /** Attempts per request, the first one included. */
   readonly maxAttempts: number;
+  /** A longer body fails the call unread past this many bytes (after decompression); default 16 MiB. */
+  readonly maxBodyBytes?: number;
   readonly clock: Clock;
   readonly sleep: Sleep;
   /** Uniform in [0, 1): the jitter source, injectable so tests are deterministic. */
@@ -37,6 +41,13 @@ const BACKOFF_CAP_MS = 30_000;
 /** A Retry-After longer than this means "not today": give up instead of hanging a scheduled run. */
 const LONGEST_RETRY_AFTER_MS = 5 * 60_000;
 const UPSTREAM_TEXT_LIMIT = 200;
+/** Enough for any ticker. */
+const QUOTED_TEXT_LIMIT = 24;
+/**
+ * The largest real answers: a 50 000-bar range page is about 6 MB of JSON, a grouped-daily answer of
+ * 12 500 rows about 1.6 MB. 16 MiB leaves a wide margin and still bounds memory per call.
+ */
+export const MASSIVE_DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 type AttemptOutcome =
   | { readonly kind: 'success'; readonly body: unknown }
@@ -57,8 +68,10 @@ export class MassiveHttpClient {
   private readonly limiter: RollingWindowRateLimiter;
   private readonly origin: string;
   private readonly pathPrefix: string;
+  private readonly maxBodyBytes: number;
 
   constructor(private readonly settings: MassiveHttpSettings) {
+    this.maxBodyBytes = settings.maxBodyBytes ?? MASSIVE_DEFAULT_MAX_BODY_BYTES;
     if (!Number.isInteger(settings.maxAttempts) || settings.maxAttempts < 1) {
       throw new RangeError(`maxAttempts must be a whole number >= 1, got ${settings.maxAttempts}.`);
     }
@@ -68,10 +81,11 @@ export class MassiveHttpClient {
     this.pathPrefix = base.pathname.replace(/\/+$/, '');
   }
 
-  /** Fails fast, before any call, when no key is configured. */
+  /** Fails fast, before any call, when no key is configured or it cannot go in a header. */
   assertKeyConfigured(): string {
     const key = this.settings.apiKey?.trim();
     if (!key) throw new MissingApiKeyError();
+    if (!isValidHeaderValue(key)) throw new MalformedApiKeyError();
     return key;
   }
 
@@ -86,7 +100,9 @@ export class MassiveHttpClient {
       if (outcome.kind === 'success') return this.validate(endpoint, outcome.body, schema);
       if (outcome.kind === 'fatal') throw outcome.error;
       last = outcome;
-      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > LONGEST_RETRY_AFTER_MS) break;
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > LONGEST_RETRY_AFTER_MS) {
+        throw new RateLimitedError(endpoint, attempt, Math.ceil(outcome.retryAfterMs / 1000));
+      }
       if (attempt === maxAttempts) break;
       const delayMs = outcome.rateLimited
         ? (outcome.retryAfterMs ?? RATE_WINDOW_MS)
@@ -123,7 +139,12 @@ export class MassiveHttpClient {
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
-      text = await response.text();
+      const body = await readCappedText(response, this.maxBodyBytes);
+      if (body === undefined) {
+        this.logRequest(endpoint, pathAndQuery, attempt, startedAt, { status, problem: 'body too large' });
+        return fatal(new ResponseTooLargeError(endpoint, this.maxBodyBytes));
+      }
+      text = body;
     } catch (error) {
       const problem = this.describeFetchFailure(error);
       this.logRequest(endpoint, pathAndQuery, attempt, startedAt, { problem });
@@ -227,11 +248,24 @@ export class MassiveHttpClient {
     });
   }
 
+  /** Upstream text to name in an error or log line: redacted of the key, and short. */
+  quote(text: string): string {
+    return this.redact(text).slice(0, QUOTED_TEXT_LIMIT);
+  }
+
   /** Belt and braces: the key only ever travels in a header, but nothing we emit may contain it. */
   private redact(text: string): string {
     const key = this.settings.apiKey?.trim();
     return key ? text.split(key).join('[redacted]') : text;
   }
+}
+
+/**
+ * Whether `value` can be sent as an HTTP header value as is: tab, visible ASCII, space and Latin-1 only
+ * (RFC 9110 field-value); fetch throws on anything else. Surrounding whitespace is not allowed either.
+ */
+export function isValidHeaderValue(value: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value) && value.trim() === value;
 }
 
 function fatal(error: MassiveApiError): AttemptOutcome {
@@ -243,6 +277,31 @@ function forbidden(endpoint: MassiveEndpoint, upstream: string): MassiveApiError
   if (/before end of day/i.test(upstream)) return new NotYetAvailableError(endpoint, upstream);
   if (/timeframe/i.test(upstream)) return new OutsidePlanHistoryError(endpoint, upstream);
   return new NotEntitledError(endpoint, upstream);
+}
+
+/**
+ * The body as text, read as a stream with a byte count: undefined as soon as it passes `limitBytes`, and
+ * the rest is never read (the connection is cancelled), so an endless body cannot fill the memory.
+ */
+async function readCappedText(response: Response, limitBytes: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > limitBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
 }
 
 function parseJsonSafely(text: string): unknown {

@@ -6,6 +6,8 @@ import * as z from 'zod';
  */
 
 const price = z.number();
+/** Epoch milliseconds a Date can hold (±100 million days): anything else is not a stamp. */
+const MAX_STAMP_MS = 8.64e15;
 
 /** One aggregate bar. Volume can be fractional; `vw` and `n` are optional. */
 export const aggregateBarSchema = z.object({
@@ -14,10 +16,12 @@ export const aggregateBarSchema = z.object({
   l: price,
   c: price,
   v: z.number(),
-  t: z.number().int(),
+  t: z.number().int().min(-MAX_STAMP_MS).max(MAX_STAMP_MS),
   vw: z.number().optional(),
   n: z.number().optional(),
 });
+
+export type AggregateBar = z.infer<typeof aggregateBarSchema>;
 
 /** `results` may be missing (current API) or `null` (older responses) when a window holds no session. */
 function optionalResults<T extends z.ZodType>(bar: T) {

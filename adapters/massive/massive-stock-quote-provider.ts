@@ -6,13 +6,20 @@ import type {
   StockQuoteProvider,
   UndeliveredSession,
 } from '../../core/index.ts';
-import { easternDateOf, easternTime, previousSession } from '../../core/index.ts';
+import { easternTime, previousSession } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import type { MassiveFetchPlan } from './massive-fetch-plan.ts';
 import { planMassiveFetch } from './massive-fetch-plan.ts';
 import { mapWithConcurrency } from './bounded-concurrency.ts';
-import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
+import type { MassiveEndpoint } from './massive-errors.ts';
+import {
+  InvalidResponseError,
+  isFatalMassiveError,
+  NotYetAvailableError,
+  WrongTickerError,
+} from './massive-errors.ts';
+import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
 import type { AggregatesRangeResponse } from './massive-schemas.ts';
 import { aggregatesRangeResponseSchema, groupedDailyResponseSchema } from './massive-schemas.ts';
@@ -29,6 +36,8 @@ export interface MassiveProviderOptions {
   readonly timeoutMs?: number;
   /** Attempts per request, the first included; default 4. */
   readonly maxAttempts?: number;
+  /** Bytes a response body may have (after decompression); default 16 MiB. */
+  readonly maxBodyBytes?: number;
   /** Calls in flight at once, 1-32; default 4. The rate limiter still paces every call start. */
   readonly maxInFlight?: number;
   readonly clock: Clock;
@@ -49,6 +58,8 @@ const MAX_RANGE_PAGES = 100;
 /** The free plan publishes a session's bars some hours after the close; a refusal can only concern these. */
 const PUBLISHING_WINDOW_MS = 24 * 3_600_000;
 const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
+/** Dropped or conflicting bars named in one log line; the count says how many there were. */
+const LOGGED_EXAMPLES = 5;
 
 /** What "before end of day" refusals have taught the range calls in flight so far. */
 interface RangeRefusals {
@@ -62,11 +73,17 @@ interface RangeRefusals {
  * Daily bars from Massive (formerly Polygon.io) with the fewest calls: one aggregates-range call per
  * ticker, or one grouped-daily call per session, whichever is cheaper for the request.
  *
- * Failure semantics: a missing or rejected key throws (nothing can be delivered). Otherwise sessions are
- * reported undelivered: with the range plan a failed ticker call fails every session (a ranking without
- * that ticker would be wrong); with the grouped plan only the session of the failed call (and the one
- * that needed it as its previous session) is lost. A "before end of day" refusal marks the newest
- * sessions not-yet-available and the rest is still fetched.
+ * Up to `maxInFlight` calls run at once (the first one alone), every start paced by the rate limiter.
+ *
+ * Failure semantics: a missing, malformed or rejected key throws (nothing can be delivered). Otherwise
+ * sessions are reported undelivered: with the range plan a failed ticker call fails every session (a
+ * ranking without that ticker would be wrong) and no further call starts; with the grouped plan only the
+ * session of the failed call (and the one that needed it as its previous session) is lost. A "before end
+ * of day" refusal marks the newest sessions not-yet-available and the rest is still fetched.
+ *
+ * Nothing from an answer is trusted blindly (massive-bar-checks.ts): an answer about another ticker or
+ * with stamps that cannot be placed fails its call; stray bars are dropped and logged; identical copies
+ * count once, and copies that disagree are passed on for the ranking to exclude with a reason.
  */
 export class MassiveStockQuoteProvider implements StockQuoteProvider {
   readonly source = 'massive' as const;
@@ -94,6 +111,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
       rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
       timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
       maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
+      maxBodyBytes: options.maxBodyBytes,
       clock: options.clock,
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
@@ -178,17 +196,27 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
           }
           throw error;
         }
-        for (const session of this.refusedSessions(plan.sessions, to)) refusals.unpublished.add(session);
-        this.logger.info('massive has not published the newest sessions yet', {
-          notYetAvailable: [...refusals.unpublished],
-        });
-        const remaining = plan.sessions.filter((session) => !refusals.unpublished.has(session));
-        const newest = remaining[remaining.length - 1];
-        if (newest === undefined) throw error;
-        refusals.to = newest < refusals.to ? newest : refusals.to;
-        refusals.refusal = error;
+        this.learnRefusal(plan.sessions, to, refusals, error);
       }
     }
+  }
+
+  /** Marks the sessions a refusal of `.. to` is about; throws it on when no session is left to ask for. */
+  private learnRefusal(
+    sessions: readonly string[],
+    to: string,
+    refusals: RangeRefusals,
+    refusal: NotYetAvailableError,
+  ): void {
+    for (const session of this.refusedSessions(sessions, to)) refusals.unpublished.add(session);
+    this.logger.info('massive has not published the newest sessions yet', {
+      notYetAvailable: [...refusals.unpublished],
+    });
+    const remaining = sessions.filter((session) => !refusals.unpublished.has(session));
+    const newest = remaining[remaining.length - 1];
+    if (newest === undefined) throw refusal;
+    if (newest < refusals.to) refusals.to = newest;
+    refusals.refusal = refusal;
   }
 
   /**
@@ -214,7 +242,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     }));
   }
 
-  /** One ticker over [from, to], following `next_url` against our own base URL. */
+  /**
+   * One ticker over [from, to], following `next_url` against our own base URL. An answer about another
+   * ticker, or with stamps that cannot be placed, is refused whole; stray bars are dropped (screenBars).
+   */
   private async fetchRange(symbol: string, from: string, to: string): Promise<DailyBar[]> {
     const bars: DailyBar[] = [];
     let path: string | undefined =
@@ -232,20 +263,59 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
         path,
         aggregatesRangeResponseSchema,
       );
-      for (const result of body.results) {
-        bars.push({
-          symbol,
-          session: easternDateOf(new Date(result.t)),
-          open: result.o,
-          high: result.h,
-          low: result.l,
-          close: result.c,
-          volume: result.v,
-        });
+      if (body.ticker !== undefined && body.ticker !== symbol) {
+        throw new WrongTickerError('aggregates-range', symbol, this.http.quote(body.ticker), 'answer');
       }
-      path = body.next_url === undefined ? undefined : nextPagePath(body.next_url);
+      bars.push(...body.results.map((row) => toDailyBar('aggregates-range', symbol, row)));
+      path = body.next_url === undefined ? undefined : this.nextPagePath(symbol, body.next_url);
     }
-    return bars;
+    return this.screened('aggregates-range', bars, from, to);
+  }
+
+  /** `next_url` names Massive's host and no key: keep its path and query only, for our base URL and auth. */
+  private nextPagePath(symbol: string, nextUrl: string): string {
+    let url: URL;
+    try {
+      url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+    } catch {
+      throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
+    }
+    const [ticker, ...rest] = url.pathname.slice(RANGE_PATH_PREFIX.length).split('/');
+    if (!url.pathname.startsWith(RANGE_PATH_PREFIX) || rest.slice(0, 3).join('/') !== 'range/1/day') {
+      throw new InvalidResponseError('aggregates-range', 'next_url does not point at an aggregates range');
+    }
+    const pageTicker = safeDecode(ticker ?? '');
+    if (pageTicker !== symbol) {
+      throw new WrongTickerError('aggregates-range', symbol, this.http.quote(pageTicker), 'next_url');
+    }
+    // Documented to carry no key; should one ever appear there, it must not travel on (or be logged).
+    url.searchParams.delete('apiKey');
+    return `${url.pathname}${url.search}`;
+  }
+
+  /** The bars that belong to an answer about `from .. to`; what is dropped, and why, is logged. */
+  private screened(
+    endpoint: MassiveEndpoint,
+    bars: readonly DailyBar[],
+    from: string,
+    to: string,
+  ): DailyBar[] {
+    const { kept, dropped, conflicting } = screenBars(bars, from, to);
+    if (dropped.length > 0) {
+      this.logger.warn('massive bars dropped', {
+        endpoint,
+        count: dropped.length,
+        examples: dropped.slice(0, LOGGED_EXAMPLES),
+      });
+    }
+    if (conflicting.length > 0) {
+      this.logger.warn('massive sent copies of a bar that disagree: the ranking excludes the ticker', {
+        endpoint,
+        count: conflicting.length,
+        examples: conflicting.slice(0, LOGGED_EXAMPLES),
+      });
+    }
+    return kept;
   }
 
   private async fetchByGroupedDaily(plan: MassiveFetchPlan): Promise<QuoteBatch> {
@@ -284,6 +354,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     return { bars, undelivered };
   }
 
+  /** One session for the watched tickers; a watched row of another day means the answer is not that session. */
   private async fetchGroupedDaily(date: string, watched: ReadonlySet<string>): Promise<DailyBar[]> {
     const body = await this.http.get(
       'grouped-daily',
@@ -291,41 +362,25 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
       groupedDailyResponseSchema,
     );
     const bars: DailyBar[] = [];
-    for (const result of body.results) {
-      if (!watched.has(result.T)) continue;
-      const session = easternDateOf(new Date(result.t));
-      if (session !== date) {
+    for (const row of body.results) {
+      if (!watched.has(row.T)) continue;
+      const bar = toDailyBar('grouped-daily', row.T, row);
+      if (bar.session !== date) {
         throw new InvalidResponseError(
           'grouped-daily',
-          `asked for ${date}, got a ${result.T} bar of ${session}`,
+          `asked for ${date}, got a ${row.T} bar of ${bar.session}`,
         );
       }
-      bars.push({
-        symbol: result.T,
-        session,
-        open: result.o,
-        high: result.h,
-        low: result.l,
-        close: result.c,
-        volume: result.v,
-      });
+      bars.push(bar);
     }
-    return bars;
+    return this.screened('grouped-daily', bars, date, date);
   }
 }
 
-/** `next_url` names Massive's host and no key: keep its path and query only, for our base URL and auth. */
-function nextPagePath(nextUrl: string): string {
-  let url: URL;
+function safeDecode(segment: string): string {
   try {
-    url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+    return decodeURIComponent(segment);
   } catch {
-    throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
+    return segment;
   }
-  if (!url.pathname.startsWith(RANGE_PATH_PREFIX)) {
-    throw new InvalidResponseError('aggregates-range', 'next_url does not point at an aggregates range');
-  }
-  // Documented to carry no key; should one ever appear there, it must not travel on (or be logged).
-  url.searchParams.delete('apiKey');
-  return `${url.pathname}${url.search}`;
 }

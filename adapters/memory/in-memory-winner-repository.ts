@@ -24,28 +24,16 @@ export class InMemoryWinnerRepository implements WinnerRepository {
     return result && structuredClone(result);
   }
 
-  async latest(limit: number, onOrBefore?: string): Promise<SessionResult[]> {
-    return this.sortedDates()
+  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+    const rows = this.sortedDates()
       .filter((date) => onOrBefore === undefined || date <= onOrBefore)
       .reverse()
-      .slice(0, limit)
-      .map((date) => structuredClone(this.results.get(date) as SessionResult));
-  }
-
-  async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
-    const rows = (await this.latest(limit, onOrBefore)).map(({ date, winner, basis, source }) => ({
-      date,
-      winner,
-      basis,
-      source,
-    }));
+      .slice(0, Math.max(limit, 0))
+      .map((date) => {
+        const { winner, basis, source } = this.results.get(date) as SessionResult;
+        return { date, winner: structuredClone(winner), basis, source };
+      });
     return { rows, unreadable: [] };
-  }
-
-  async range(from: string, to: string): Promise<SessionResult[]> {
-    return (await this.storedSessions(from, to)).map((date) =>
-      structuredClone(this.results.get(date) as SessionResult),
-    );
   }
 
   async storedSessions(from: string, to: string): Promise<string[]> {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { latestCompletedSession, parseSessionDate } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../output.ts';
-import { configFrom, openRuntime, type GlobalOptions } from '../runtime.ts';
-import { printSummary, progressReporter } from '../sync-output.ts';
+import type { GlobalOptions } from '../runtime.ts';
 
 interface BackfillOptions extends GlobalOptions {
   from: string;
@@ -30,6 +29,11 @@ export function registerBackfill(program: Command): void {
     )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<BackfillOptions>();
+      // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
+      const [{ configFrom, openRuntime }, { printSummary, progressReporter }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../sync-output.ts'),
+      ]);
       const config = configFrom(options);
       const from = parseSessionDate(options.from);
       const latest = latestCompletedSession(new Date(), config.publishDelayMinutes);

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { latestCompletedSession, nextSession, sessionCloseTime, type SyncSummary } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
-import { createLocalServer } from '../../adapters/http/local-server.ts';
-import { failureCauses } from '../../adapters/reporting/sync-report.ts';
-import { configFrom, openRuntime, type GlobalOptions, type Runtime } from '../runtime.ts';
+import type { GlobalOptions, Runtime } from '../runtime.ts';
 
 interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -27,17 +26,27 @@ export function registerServe(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ stocks-cli serve\n  $ stocks-cli serve --port 8080 --no-sync')
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<ServeOptions>();
-      const runtime = await openRuntime(configFrom(options, { port: options.port }));
-      await ensureDashboardBuilt(runtime);
-      const server = createLocalServer({
-        api: runtime.container.get(TOKENS.moversApi),
-        staticDir: WEB_DIST,
-        logger: runtime.logger,
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(runtime.config.port, '127.0.0.1', resolve);
-      });
+      // Loaded here, not at start: the store, the SDK and the HTTP adapter are what `--help` must not pay for.
+      const [{ configFrom, openRuntime }, { createLocalServer }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../../adapters/http/local-server.ts'),
+      ]);
+      // Other commands use this process's embedded store through its endpoint while it runs.
+      const runtime = await openRuntime(configFrom(options, { port: options.port }), {}, { holdStore: true });
+      let server: Server;
+      try {
+        await ensureDashboardBuilt(runtime);
+        server = createLocalServer({
+          api: runtime.container.get(TOKENS.moversApi),
+          staticDir: WEB_DIST,
+          logger: runtime.logger,
+          maxInFlight: runtime.config.serveMaxInFlight,
+        });
+        await listen(server, runtime.config.port);
+      } catch (error) {
+        await runtime.close();
+        throw error;
+      }
       const { port } = server.address() as AddressInfo;
       process.stdout.write(
         `Stock Winners: dashboard and API on http://localhost:${port} (${runtime.storeDescription})\n`,
@@ -54,6 +63,20 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });
+}
+
+/** Listens on 127.0.0.1; a port already taken is one line naming it, not a stack trace. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use on 127.0.0.1; choose another with --port or PORT.`)
+          : error,
+      );
+    });
+    server.listen(port, '127.0.0.1', resolve);
+  });
 }
 
 async function ensureDashboardBuilt(runtime: Runtime): Promise<void> {
@@ -98,6 +121,7 @@ class PeriodicSync {
         notYetAvailable: summary.notYetAvailable.length,
         failed: summary.failed.length,
       });
+      const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
       for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
     } catch (error) {
       logger.error('sync failed', { error: error instanceof Error ? error.message : String(error) });

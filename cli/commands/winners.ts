@@ -1,17 +1,26 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
-import { configFrom, openRuntime, type GlobalOptions } from '../runtime.ts';
-import { pad, paletteFor, signedPercent, UsageError } from '../output.ts';
+import type { GlobalOptions } from '../runtime.ts';
+import { pad, paletteFor, signedPercent, toCsv, UsageError } from '../output.ts';
 
 interface WinnersOptions extends GlobalOptions {
   days?: string;
   asOf?: string;
   json?: boolean;
+  csv?: boolean;
 }
 
 interface MoversBody {
   days: number;
-  data: { date: string; symbol: string; changePercent: number; open: number; close: number }[];
+  data: {
+    date: string;
+    symbol: string;
+    changePercent: number;
+    open: number;
+    close: number;
+    basis: string;
+    source: string;
+  }[];
   missing: string[];
   sessions: string[];
   asOf: string;
@@ -26,12 +35,17 @@ export function registerWinners(program: Command): void {
     .option('--days <n>', 'number of sessions, 1-365', '7')
     .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
     .option('--json', 'print the JSON of GET /movers')
+    .addOption(
+      new Option('--csv', 'print CSV (RFC 4180) for spreadsheets: one record per session').conflicts('json'),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ stocks-cli winners\n  $ stocks-cli winners --days 30 --as-of 2025-12-31\n  $ stocks-cli winners --json | jq .data[0]',
+      '\nExamples:\n  $ stocks-cli winners\n  $ stocks-cli winners --days 30 --as-of 2025-12-31\n  $ stocks-cli winners --json | jq .data[0]\n  $ stocks-cli winners --days 365 --csv > winners.csv',
     )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<WinnersOptions>();
+      // Loaded here, not at start: the store, the SDK and the container are what `--help` must not pay for.
+      const { configFrom, openRuntime } = await import('../runtime.ts');
       const runtime = await openRuntime(configFrom(options));
       try {
         // The same API code that answers GET /movers: one validation, one JSON shape.
@@ -49,11 +63,38 @@ export function registerWinners(program: Command): void {
         if (response.statusCode === 400) throw new UsageError(body.error?.message ?? 'invalid request');
         if (response.statusCode !== 200)
           throw new Error(body.error?.message ?? `request failed (${response.statusCode})`);
-        process.stdout.write(options.json ? `${JSON.stringify(body, null, 2)}\n` : renderTable(body));
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(body, null, 2)}\n`
+            : options.csv
+              ? renderCsv(body)
+              : renderTable(body),
+        );
       } finally {
         await runtime.close();
       }
     });
+}
+
+const CSV_HEADER = ['date', 'symbol', 'changePercent', 'open', 'close', 'basis', 'source'];
+
+/** Every session of the window, newest first, as the table shows them: a session with no result has empty fields. */
+function renderCsv(body: MoversBody): string {
+  const byDate = new Map(body.data.map((row) => [row.date, row]));
+  const records = body.sessions.map((session) => {
+    const row = byDate.get(session);
+    if (!row) return [session, '', '', '', '', '', ''];
+    return [
+      row.date,
+      row.symbol,
+      String(row.changePercent),
+      String(row.open),
+      String(row.close),
+      row.basis,
+      row.source,
+    ];
+  });
+  return toCsv([CSV_HEADER, ...records]);
 }
 
 function renderTable(body: MoversBody): string {

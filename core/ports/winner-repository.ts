@@ -35,15 +35,12 @@ export interface WinnerRepository {
    */
   saveMany(results: readonly SessionResult[], options?: { overwrite?: boolean }): Promise<SaveOutcome[]>;
   get(date: string): Promise<SessionResult | undefined>;
-  /** The `limit` newest results, newest first, on or before `onOrBefore` when given. */
-  latest(limit: number, onOrBefore?: string): Promise<SessionResult[]>;
   /**
    * The winners of the `limit` newest sessions on or before `onOrBefore`, newest first: what a list
-   * of winners reads, so its cost does not depend on the watchlist's width.
+   * of winners reads, so its cost does not depend on the watchlist's width. A stored session that
+   * cannot be read counts towards `limit` and is reported in `unreadable`, never failing the list.
    */
   latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows>;
-  /** Results with `from <= date <= to`, ascending. */
-  range(from: string, to: string): Promise<SessionResult[]>;
   /** Dates stored with `from <= date <= to`, ascending (reads keys only). */
   storedSessions(from: string, to: string): Promise<string[]>;
 }

@@ -7,8 +7,8 @@ import {
   tradingSessions,
 } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
-import type { Basis, DailyBar, ExcludedSymbol, SessionResult } from '../movers.ts';
-import { rankMovers } from '../movers.ts';
+import type { Basis, DailyBar, ExcludedSymbol, PreviousClose, SessionResult } from '../movers.ts';
+import { previousClosesOf, rankMovers } from '../movers.ts';
 import type { Clock } from '../ports/clock.ts';
 import type {
   FetchPlan,
@@ -255,7 +255,7 @@ export class SyncWinners {
     const closes =
       this.settings.basis === 'close-to-close'
         ? closesBySession(barsBySession)
-        : new Map<string, Map<string, number>>();
+        : new Map<string, Map<string, PreviousClose>>();
     if (chunk.storedPrevious.length > 0) {
       await this.addStoredCloses(chunk, barsBySession, closes, undelivered);
     }
@@ -271,7 +271,7 @@ export class SyncWinners {
   private async addStoredCloses(
     chunk: Chunk,
     barsBySession: ReadonlyMap<string, DailyBar[]>,
-    closes: Map<string, Map<string, number>>,
+    closes: Map<string, Map<string, PreviousClose>>,
     undelivered: Map<string, Undelivered>,
   ): Promise<void> {
     const doubtful: string[] = [];
@@ -281,7 +281,7 @@ export class SyncWinners {
       const stored = await this.storedClosesOf(previous);
       const bars = barsBySession.get(session) ?? [];
       if (stored && bars.every((bar) => agreesWithStoredClose(bar, stored.get(bar.symbol)))) {
-        closes.set(previous, stored);
+        closes.set(previous, new Map([...stored].map(([symbol, close]) => [symbol, { close }] as const)));
       } else if (bars.length > 0) {
         doubtful.push(session);
       }
@@ -320,7 +320,7 @@ export class SyncWinners {
   private settle(
     session: string,
     bars: readonly DailyBar[],
-    closes: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    closes: ReadonlyMap<string, ReadonlyMap<string, PreviousClose>>,
     problem: Undelivered | undefined,
   ): Settled {
     if (problem?.kind === 'not-yet-available') return { outcome: 'not-yet-available' };
@@ -435,11 +435,11 @@ function groupBySession(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
   return grouped;
 }
 
-function closesBySession(barsBySession: ReadonlyMap<string, DailyBar[]>): Map<string, Map<string, number>> {
-  const closes = new Map<string, Map<string, number>>();
-  for (const [session, bars] of barsBySession) {
-    closes.set(session, new Map(bars.map((bar) => [bar.symbol, bar.close] as const)));
-  }
+function closesBySession(
+  barsBySession: ReadonlyMap<string, DailyBar[]>,
+): Map<string, Map<string, PreviousClose>> {
+  const closes = new Map<string, Map<string, PreviousClose>>();
+  for (const [session, bars] of barsBySession) closes.set(session, previousClosesOf(bars));
   return closes;
 }
 

@@ -41,6 +41,17 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT="70000".*0 to 65535/],
     [{ MASSIVE_BASE_URL: 'ftp://x' }, /MASSIVE_BASE_URL/],
     [{ SYNC_TIMES_ET: '25:00' }, /SYNC_TIMES_ET/],
+    [{ PORT: '0x10' }, /PORT="0x10".*whole number/],
+    [{ PORT: '1e2' }, /PORT="1e2".*whole number/],
+    [{ SYNC_SESSIONS: ' 7 ' }, /SYNC_SESSIONS=" 7 ".*whole number/],
+    [{ READ_CACHE_SECONDS: '5.0' }, /READ_CACHE_SECONDS="5.0"/],
+    [{ SERVE_MAX_IN_FLIGHT: '0' }, /SERVE_MAX_IN_FLIGHT="0".*1 to 10000/],
+    [{ READ_CACHE_MAX_MB: '-1' }, /READ_CACHE_MAX_MB="-1"/],
+    [{ WATCHLIST: 'AAPL,MSFT,AAPL' }, /WATCHLIST=.*listed twice: AAPL/],
+    [{ CORS_ORIGIN: 'https://ok.example\r\nX-Evil: 1' }, /CORS_ORIGIN=.*origin like https:\/\/example.com/],
+    [{ CORS_ORIGIN: 'https://winners.example.com/path' }, /CORS_ORIGIN=/],
+    [{ CORS_ORIGIN: 'winners.example.com' }, /CORS_ORIGIN=/],
+    [{ AWS_REGION: 'us-east-1 ' }, /AWS_REGION="us-east-1 "/],
   ])('rejects %o naming the variable and the accepted values', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -48,6 +59,40 @@ describe('loadConfig', () => {
 
   it('names the flag when a flag is wrong', () => {
     expect(() => loadConfig({}, { basis: 'nope' })).toThrow(/--basis="nope"/);
+  });
+
+  it('rejects an empty flag instead of reading it as 0 or unset', () => {
+    expect(() => loadConfig({}, { port: '' })).toThrow(ConfigurationError);
+    expect(() => loadConfig({}, { port: '' })).toThrow(/--port was given an empty value/);
+    expect(() => loadConfig({}, { tableName: ' ' })).toThrow(/--table was given an empty value/);
+  });
+
+  it('accepts a sane CORS origin, and the new serving and cache settings', () => {
+    const config = loadConfig({
+      CORS_ORIGIN: 'http://localhost:5173',
+      SERVE_MAX_IN_FLIGHT: '8',
+      READ_CACHE_MAX_MB: '4',
+    });
+
+    expect(config).toMatchObject({
+      corsOrigin: 'http://localhost:5173',
+      serveMaxInFlight: 8,
+      readCacheMaxMb: 4,
+    });
+    expect(loadConfig({})).toMatchObject({ corsOrigin: '*', serveMaxInFlight: 64, readCacheMaxMb: 32 });
+  });
+
+  it('refuses at start a key that cannot go in an HTTP header, without showing it', () => {
+    const key = 'sk-canary-\u00e9\n0123';
+
+    expect(() => loadConfig({ MASSIVE_API_KEY: key })).toThrow(
+      /MASSIVE_API_KEY=\(hidden\).*sent in a header/,
+    );
+    try {
+      loadConfig({ MASSIVE_API_KEY: key });
+    } catch (error) {
+      expect(String(error)).not.toContain('canary');
+    }
   });
 
   it('never shows the API key, in errors or in printed configuration', () => {

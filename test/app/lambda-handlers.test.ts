@@ -5,6 +5,8 @@ import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
 import { lastSessions, latestCompletedSession } from '../../core/index.ts';
 import { apiGatewayEvent, schedulerEvent } from '../support/aws-events.ts';
 import { startDynaliteServer, uniqueTableName, type TestDynamoDbServer } from '../support/dynamo-servers.ts';
+import { startFakeMassiveServer } from '../support/fake-massive-server.ts';
+import { startFakeSsmServer } from '../support/fake-ssm-server.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 let server: TestDynamoDbServer;
@@ -111,5 +113,44 @@ describe('sync handler', () => {
 
     await expect(failure).rejects.toThrow(/Sync failed for 1 session/);
     await expect(failure).rejects.not.toThrow(/sk-canary-handler/);
+  });
+
+  it('re-reads a rotated Massive key from SSM once the cached one is older than 15 minutes', async () => {
+    const parameterName = '/stock-winners/massive-api-key';
+    const ssm = await startFakeSsmServer({ name: parameterName, value: 'revoked-key' });
+    // Massive has already switched to the new key: only a run with the new key gets data.
+    const massive = await startFakeMassiveServer({ apiKey: 'rotated-key' });
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(start);
+      await coldStart({
+        MASSIVE_API_KEY_PARAMETER: parameterName,
+        AWS_ENDPOINT_URL_SSM: ssm.url,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        MASSIVE_BASE_URL: massive.baseUrl,
+        MASSIVE_RATE_LIMIT_PER_MINUTE: '0',
+        SYNC_SESSIONS: '1',
+      });
+      const { handler, MASSIVE_KEY_MAX_AGE_SECONDS } = await import('../../adapters/lambda/sync-handler.ts');
+      expect(MASSIVE_KEY_MAX_AGE_SECONDS).toBe(15 * 60);
+      await expect(handler(schedulerEvent())).rejects.toThrow(/rejected the API key/);
+      ssm.setValue('rotated-key');
+
+      vi.setSystemTime(start + 14 * 60_000);
+      await expect(handler(schedulerEvent())).rejects.toThrow(/rejected the API key/);
+      expect(ssm.requests).toHaveLength(1);
+
+      vi.setSystemTime(start + MASSIVE_KEY_MAX_AGE_SECONDS * 1000 + 1_000);
+      const report = await handler(schedulerEvent());
+
+      expect(ssm.requests).toHaveLength(2);
+      expect(report.stored).toHaveLength(1);
+      expect(massive.requests.at(-1)?.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+      await Promise.all([ssm.close(), massive.close()]);
+    }
   });
 });

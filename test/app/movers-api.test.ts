@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
+import type { Container } from 'inversify';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { createContainer } from '../../adapters/composition/container.ts';
@@ -7,20 +8,58 @@ import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { loadConfig } from '../../adapters/config/app-config.ts';
 import type { MoversApi } from '../../adapters/http/movers-api.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
+import { addDays, type WinnerRepository } from '../../core/index.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
+
+/** Names an object inherits: as query keys they are unknown parameters like any other. */
+const PROTOTYPE_KEYS = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+];
+/** What a confused client or a header-injection attempt puts in a query. */
+const HEADERISH_JUNK = [
+  'Host: evil',
+  'X-Forwarded-For',
+  'a\r\nSet-Cookie: x=1',
+  'Content-Length',
+  '\u0000',
+  ':authority',
+];
 
 // Friday 2026-11-20 closed at 16:00 ET; this is Monday 2026-11-23 09:00 ET, before the close.
 const NOW = '2026-11-23T14:00:00.000Z';
 
 async function apiWith(dates: string[], env: Record<string, string> = {}): Promise<MoversApi> {
-  const repository = new InMemoryWinnerRepository();
-  for (const date of dates) await repository.save(aSessionResult().on(date).build());
-  const container = createContainer(loadConfig(env), {
-    clock: new FixedClock(NOW),
-    winnerRepository: repository,
-  });
-  return container.get(TOKENS.moversApi);
+  return (await containerWith(dates, env)).get(TOKENS.moversApi);
+}
+
+async function containerWith(
+  dates: string[],
+  env: Record<string, string> = {},
+  store: WinnerRepository = new InMemoryWinnerRepository(),
+  clock = new FixedClock(NOW),
+): Promise<Container> {
+  for (const date of dates) await store.save(aSessionResult().on(date).build());
+  return createContainer(loadConfig(env), { clock, winnerRepository: store });
+}
+
+/** Counts the reads that reach the store. */
+function countingStore(): { store: WinnerRepository; reads: () => number } {
+  const inner = new InMemoryWinnerRepository();
+  let reads = 0;
+  const store: WinnerRepository = {
+    save: (result, options) => inner.save(result, options),
+    saveMany: (results, options) => inner.saveMany(results, options),
+    get: (date) => (reads++, inner.get(date)),
+    latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
+    storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
+  };
+  return { store, reads: () => reads };
 }
 
 async function get(api: MoversApi, path: string, headers: Record<string, string> = {}) {
@@ -186,21 +225,128 @@ describe('routing', () => {
       fc.string(),
       fc.constantFrom('movers', 'health', '2026-11-20', '..', '%', '%00'),
     );
-    const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('days', 'asOf'), fc.string()), fc.string()), {
-      maxLength: 4,
-    });
+    const key = fc.oneof(fc.constantFrom('days', 'asOf', ...PROTOTYPE_KEYS, ...HEADERISH_JUNK), fc.string());
+    const value = fc.oneof(fc.string(), fc.constantFrom(...HEADERISH_JUNK));
+    const query = fc.array(fc.tuple(key, value), { maxLength: 4 });
 
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { maxLength: 3 }), query, async (segments, pairs) => {
         const event = apiGatewayEvent('GET', '/movers');
         event.path = `/${segments.join('/')}`;
+        // As API Gateway's JSON arrives: `__proto__` and `constructor` are plain own keys.
         event.queryStringParameters = pairs.length ? Object.fromEntries(pairs) : null;
-        event.multiValueQueryStringParameters = null;
+        event.multiValueQueryStringParameters = pairs.length
+          ? Object.fromEntries(pairs.map(([name, text]) => [name, [text]]))
+          : null;
         const response = await api.handle(event);
         expect(response.statusCode).toBeLessThan(500);
         expect(() => JSON.parse(response.body || '{}')).not.toThrow();
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it.each([...PROTOTYPE_KEYS, ...HEADERISH_JUNK])(
+    'answers the unknown-parameter 400 to the key %j',
+    async (name) => {
+      const api = await apiWith(['2026-11-20']);
+      const event = apiGatewayEvent('GET', '/movers');
+      event.queryStringParameters = Object.fromEntries([[name, '7']]);
+      event.multiValueQueryStringParameters = Object.fromEntries([[name, ['7']]]);
+
+      const response = await api.handle(event);
+
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error.code).toBe('INVALID_PARAMETER');
+    },
+  );
+
+  it('tells a HEAD nothing but the headers of the GET, and keeps /health out of every cache', async () => {
+    const api = await apiWith(['2026-11-20']);
+
+    const head = await api.handle(apiGatewayEvent('HEAD', '/movers'));
+    const getResponse = await api.handle(apiGatewayEvent('GET', '/movers'));
+    const health = await api.handle(apiGatewayEvent('GET', '/health'));
+
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers?.ETag).toBe(getResponse.headers?.ETag);
+    expect(health.headers?.['Cache-Control']).toBe('no-store');
+  });
+});
+
+describe('the cache of finished answers', () => {
+  it('answers a repeated request without reading the store, until READ_CACHE_SECONDS pass', async () => {
+    const clock = new FixedClock(NOW);
+    const { store, reads } = countingStore();
+    const api = (await containerWith(['2026-11-20'], {}, store, clock)).get(TOKENS.moversApi);
+
+    const first = await get(api, '/movers?days=7');
+    // The default window and the same window spelled out are one answer.
+    const second = await get(api, '/movers?asOf=2026-11-20');
+    clock.advance(4_999);
+    await get(api, '/movers');
+    expect(reads()).toBe(1);
+    expect(second.body).toBe(first.body);
+
+    clock.advance(1);
+    await get(api, '/movers');
+    expect(reads()).toBe(2);
+  });
+
+  it("shows a write made through this process at once, and another process's write within READ_CACHE_SECONDS", async () => {
+    const clock = new FixedClock(NOW);
+    const store = new InMemoryWinnerRepository();
+    const container = await containerWith(['2026-11-20'], { READ_CACHE_SECONDS: '60' }, store, clock);
+    const api = container.get(TOKENS.moversApi);
+    expect((await get(api, '/movers')).json.count).toBe(1);
+
+    await container.get(TOKENS.winnerRepository).save(aSessionResult().on('2026-11-19').build());
+    expect((await get(api, '/movers')).json.count).toBe(2);
+
+    await store.save(aSessionResult().on('2026-11-18').build());
+    expect((await get(api, '/movers')).json.count).toBe(2);
+    clock.advance(60_000);
+    expect((await get(api, '/movers')).json.count).toBe(3);
+  });
+
+  it('stays within its byte cap through a burst of 5,000 distinct URLs', async () => {
+    const dates = ['2026-11-20', '2026-11-19', '2026-11-18', '2026-11-17', '2026-11-16'];
+    const container = await containerWith(dates, { READ_CACHE_MAX_MB: '1' });
+    const api = container.get(TOKENS.moversApi);
+    const cache = container.get(TOKENS.responseCache);
+
+    for (let index = 0; index < 5_000; index += 1) {
+      const days = 1 + (index % 50);
+      const asOf = addDays('2026-11-20', -Math.floor(index / 50));
+      const response = await get(api, `/movers?days=${days}&asOf=${asOf}`);
+      expect(response.statusCode).toBe(200);
+    }
+
+    expect(cache.size.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(cache.maxBytes).toBe(1024 * 1024);
+    expect(cache.size.entries).toBeGreaterThan(100);
+    expect(cache.size.entries).toBeLessThan(5_000);
+  });
+
+  it('lists unreadable stored sessions with their reason, as missing too', async () => {
+    const inner = new InMemoryWinnerRepository();
+    await inner.save(aSessionResult().on('2026-11-20').build());
+    const damaged: WinnerRepository = {
+      save: (result, options) => inner.save(result, options),
+      saveMany: (results, options) => inner.saveMany(results, options),
+      get: (date) => inner.get(date),
+      storedSessions: (from, to) => inner.storedSessions(from, to),
+      latestWinners: async (limit, onOrBefore) => ({
+        rows: (await inner.latestWinners(limit, onOrBefore)).rows,
+        unreadable: [{ date: '2026-11-19', reason: 'the stored item is damaged' }],
+      }),
+    };
+    const api = (await containerWith([], {}, damaged)).get(TOKENS.moversApi);
+
+    const response = await get(api, '/movers?days=2');
+
+    expect(response.json.unreadable).toEqual([{ date: '2026-11-19', reason: 'the stored item is damaged' }]);
+    expect(response.json.missing).toEqual(['2026-11-19']);
   });
 });

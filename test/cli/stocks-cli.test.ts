@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { tradingSessions } from '../../core/index.ts';
-import { runCli, spawnCli, startServe } from '../support/cli-process.ts';
+import { runCli, spawnCli, startServe, type CliRun } from '../support/cli-process.ts';
 import { startFakeMassiveServer, type FakeMassiveServer } from '../support/fake-massive-server.ts';
 
 let massive: FakeMassiveServer;
@@ -20,10 +20,8 @@ afterAll(async () => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  massive.clearFaults();
-  massive.resetStats();
-});
+beforeEach(() => massive.resetStats());
+afterEach(() => massive.clearFaults());
 
 /** A fresh store, and Massive reached through the fake server as a real user would configure it. */
 function environment(extra: Record<string, string> = {}): Record<string, string> {
@@ -40,18 +38,27 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
 
 const Q1_2025 = tradingSessions('2025-01-02', '2025-03-31');
 
+/**
+ * One store holding Q1 2025, filled once by the first backfill below and then read by the winners,
+ * serve and db tests (one process at a time: the embedded store has one owner).
+ */
+let q1Store: Record<string, string>;
+let q1Backfill: CliRun;
+let q1BackfillCalls: FakeMassiveServer['calls'];
+beforeAll(async () => {
+  q1Store = environment();
+  massive.resetStats();
+  q1Backfill = await runCli(['backfill', '--from', '2025-01-02', '--to', '2025-03-31'], q1Store);
+  q1BackfillCalls = { ...massive.calls };
+});
+
 describe('backfill', () => {
   it('fills a quarter with one range call per ticker, and a second run makes no call', async () => {
-    const env = environment();
+    expect(q1Backfill.code).toBe(0);
+    expect(q1Backfill.stdout).toMatch(new RegExp(`stored\\s+${Q1_2025.length}\\b`));
+    expect(q1BackfillCalls).toMatchObject({ range: 7, grouped: 0, openClose: 0 });
 
-    const first = await runCli(['backfill', '--from', '2025-01-02', '--to', '2025-03-31'], env);
-
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`stored\\s+${Q1_2025.length}\\b`));
-    expect(massive.calls).toMatchObject({ range: 7, grouped: 0, openClose: 0 });
-
-    massive.resetStats();
-    const second = await runCli(['backfill', '--from', '2025-01-02', '--to', '2025-03-31'], env);
+    const second = await runCli(['backfill', '--from', '2025-01-02', '--to', '2025-03-31'], q1Store);
 
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(new RegExp(`already present\\s+${Q1_2025.length}\\b`));
@@ -73,8 +80,9 @@ describe('backfill', () => {
 
   it('Ctrl-C stops after the current write; the rerun completes with no duplicates and nothing lost', async () => {
     const env = environment();
-    const sessions = tradingSessions('2016-01-04', '2025-12-31');
-    const child = spawnCli(['backfill', '--from', '2016-01-04', '--to', '2025-12-31'], env);
+    // Long enough that the interrupt lands while sessions are still being written, short enough to rerun.
+    const sessions = tradingSessions('2024-01-02', '2025-12-31');
+    const child = spawnCli(['backfill', '--from', '2024-01-02', '--to', '2025-12-31'], env);
     let stderr = '';
     let stdout = '';
     child.stdout?.on('data', (chunk) => (stdout += chunk));
@@ -92,7 +100,7 @@ describe('backfill', () => {
     expect(storedFirst).toBeGreaterThan(0);
     expect(storedFirst).toBeLessThan(sessions.length);
 
-    const rerun = await runCli(['backfill', '--from', '2016-01-04', '--to', '2025-12-31'], env);
+    const rerun = await runCli(['backfill', '--from', '2024-01-02', '--to', '2025-12-31'], env);
 
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toMatch(new RegExp(`stored\\s+${sessions.length - storedFirst}\\b`));
@@ -106,14 +114,8 @@ describe('backfill', () => {
 });
 
 describe('winners', () => {
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    env = environment();
-    await runCli(['backfill', '--from', '2025-01-02', '--to', '2025-03-31'], env);
-  });
-
   it('prints the API JSON with --json', async () => {
-    const result = await runCli(['winners', '--days', '5', '--as-of', '2025-03-31', '--json'], env);
+    const result = await runCli(['winners', '--days', '5', '--as-of', '2025-03-31', '--json'], q1Store);
 
     expect(result.code).toBe(0);
     const body = JSON.parse(result.stdout);
@@ -128,9 +130,9 @@ describe('winners', () => {
   });
 
   it('prints a table with signed changes, coloured only when allowed', async () => {
-    const plain = await runCli(['winners', '--days', '3', '--as-of', '2025-03-31'], env);
+    const plain = await runCli(['winners', '--days', '3', '--as-of', '2025-03-31'], q1Store);
     const coloured = await runCli(['winners', '--days', '3', '--as-of', '2025-03-31'], {
-      ...env,
+      ...q1Store,
       NO_COLOR: '',
       FORCE_COLOR: '1',
     });
@@ -144,18 +146,37 @@ describe('winners', () => {
   });
 
   it('shows sessions without a stored result instead of hiding them', async () => {
-    const result = await runCli(['winners', '--days', '3', '--as-of', '2025-04-02'], env);
+    const result = await runCli(['winners', '--days', '3', '--as-of', '2025-04-02'], q1Store);
 
     expect(result.stdout).toMatch(/2025-04-02\s+no result stored/);
     expect(result.stdout).toContain('1 of 3 sessions stored');
+  });
+
+  it('writes RFC 4180 CSV with --csv: a header, CRLF line ends, one record per session', async () => {
+    const args = ['winners', '--days', '3', '--as-of', '2025-04-02'];
+    const csv = await runCli([...args, '--csv'], q1Store);
+    const json = await runCli([...args, '--json'], q1Store);
+
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.endsWith('\r\n')).toBe(true);
+    expect(csv.stdout.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+    const [stored] = JSON.parse(json.stdout).data as Record<string, unknown>[];
+    expect(stored?.date).toBe('2025-03-31');
+    expect(csv.stdout.split('\r\n')).toEqual([
+      'date,symbol,changePercent,open,close,basis,source',
+      '2025-04-02,,,,,,',
+      '2025-04-01,,,,,,',
+      ['date', 'symbol', 'changePercent', 'open', 'close', 'basis', 'source']
+        .map((key) => stored?.[key])
+        .join(','),
+      '',
+    ]);
   });
 });
 
 describe('serve', () => {
   it('answers /movers from the store and stops cleanly on SIGTERM', async () => {
-    const env = environment();
-    await runCli(['backfill', '--from', '2025-03-03', '--to', '2025-03-07'], env);
-    const serve = await startServe(['--no-sync'], env);
+    const serve = await startServe(['--no-sync'], q1Store);
     try {
       const response = await fetch(`${serve.url}/movers?days=5&asOf=2025-03-07`);
       const body = await response.json();
@@ -173,12 +194,10 @@ describe('serve', () => {
     const env = environment({ MASSIVE_API_KEY: '', SYNC_SESSIONS: '3' });
     const serve = await startServe([], env);
     try {
-      await expect
-        .poll(async () => (await (await fetch(`${serve.url}/movers?days=3`)).json()).count, {
-          timeout: 15_000,
-        })
-        .toBe(3);
+      await serve.logLine(/sync finished/);
       const body = await (await fetch(`${serve.url}/movers?days=3`)).json();
+
+      expect(body.count).toBe(3);
       expect(body.source).toBe('simulated');
     } finally {
       await serve.stop();
@@ -188,9 +207,7 @@ describe('serve', () => {
 
 describe('db', () => {
   it('serves the embedded store as a DynamoDB endpoint any client can query', async () => {
-    const env = environment();
-    await runCli(['backfill', '--from', '2025-03-03', '--to', '2025-03-07'], env);
-    const child = spawnCli(['db', '--port', '0'], env);
+    const child = spawnCli(['db', '--port', '0'], q1Store);
     try {
       const endpoint = await new Promise<string>((resolve, reject) => {
         child.stdout?.on('data', (chunk: Buffer) => {
@@ -210,9 +227,12 @@ describe('db', () => {
       );
       client.destroy();
 
-      expect(stored.Count).toBe(5);
+      expect(stored.Count).toBe(Q1_2025.length);
     } finally {
+      // Wait for the exit: the next test may open the same store.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      await exited;
     }
   });
 });
@@ -236,11 +256,15 @@ describe('bad input: one clear line, the right exit code, never a stack trace', 
     [['winners', '--as-of', '2030-01-02'], /in the future/],
     [['--basis', 'weekly', 'winners'], /weekly/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['sync', '--sessions', '0'], /--sessions must be a whole number from 1 to 365/],
+    [['sync', '--sessions', '366'], /--sessions must be a whole number/],
+    [['winners', '--csv', '--json'], /'--csv' cannot be used with option '--json'/],
   ])('stocks-cli %j exits 2', async (args, message) => {
     const result = await runCli(args, environment());
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('--sync-sessions');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
@@ -273,11 +297,10 @@ describe('bad input: one clear line, the right exit code, never a stack trace', 
     expect(result.stdout + result.stderr).not.toContain(canary);
   });
 
-  it('--help has examples on every command', async () => {
-    for (const command of ['serve', 'sync', 'backfill', 'winners', 'db']) {
-      const result = await runCli([command, '--help'], {});
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain('Examples:');
-    }
+  it.each(['serve', 'sync', 'backfill', 'winners', 'db'])('%s --help has examples', async (command) => {
+    const result = await runCli([command, '--help'], {});
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
   });
 });

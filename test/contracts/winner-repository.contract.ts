@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WinnerRepository } from '../../core/index.ts';
+import type { SaveOutcome, SessionResult, WinnerRepository } from '../../core/index.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 /** Returns an empty repository; each call must be isolated from the others. */
@@ -51,36 +51,43 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
       expect(await repository.get('2026-11-20')).toEqual(replacement);
     });
 
-    it('lists the latest results newest first, limited, and bounded by onOrBefore', async () => {
+    it('lists the latest winners newest first, limited, and bounded by onOrBefore', async () => {
       const repository = await newRepository();
       const dates = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];
       for (const date of dates) await repository.save(aSessionResult().on(date).build());
+      const datesOf = async (limit: number, onOrBefore?: string) =>
+        (await repository.latestWinners(limit, onOrBefore)).rows.map((row) => row.date);
 
-      expect((await repository.latest(3)).map((result) => result.date)).toEqual([
-        '2026-11-20',
-        '2026-11-19',
-        '2026-11-18',
-      ]);
-      expect((await repository.latest(2, '2026-11-18')).map((result) => result.date)).toEqual([
-        '2026-11-18',
-        '2026-11-17',
-      ]);
-      expect((await repository.latest(10)).map((result) => result.date)).toEqual([...dates].reverse());
-      expect(await repository.latest(5, '2026-11-01')).toEqual([]);
+      expect(await datesOf(3)).toEqual(['2026-11-20', '2026-11-19', '2026-11-18']);
+      expect(await datesOf(2, '2026-11-18')).toEqual(['2026-11-18', '2026-11-17']);
+      expect(await datesOf(10)).toEqual([...dates].reverse());
+      expect(await datesOf(5, '2026-11-01')).toEqual([]);
+      expect(await repository.latestWinners(0)).toEqual({ rows: [], unreadable: [] });
     });
 
-    it('reads an inclusive range ascending, across more items than one page holds', async () => {
+    it('lists each winner as stored, without its ranking', async () => {
+      const repository = await newRepository();
+      const result = aSessionResult().on('2026-11-20').from('massive').withSymbols(40).build();
+      await repository.save(result);
+
+      const { rows, unreadable } = await repository.latestWinners(1);
+
+      expect(rows).toEqual([
+        { date: '2026-11-20', winner: result.winner, basis: result.basis, source: result.source },
+      ]);
+      expect(unreadable).toEqual([]);
+    });
+
+    it('lists winners and stored sessions across more sessions than one page of full items holds', async () => {
       const repository = await newRepository();
       const wide = aSessionResult().withSymbols(50);
-      const dates = Array.from({ length: 120 }, (_, index) =>
-        isoDay(Date.UTC(2025, 0, 1) + index * 86_400_000),
-      );
-      for (const date of dates) await repository.save(wide.on(date).build());
+      const dates = consecutiveDays('2025-01-01', 120);
+      await repository.saveMany(dates.map((date) => wide.on(date).build()));
 
-      const range = await repository.range(dates[10] as string, dates[109] as string);
+      const { rows } = await repository.latestWinners(100, dates[109]);
 
-      expect(range.map((result) => result.date)).toEqual(dates.slice(10, 110));
-      expect(range[0]?.ranking).toHaveLength(50);
+      expect(rows.map((row) => row.date)).toEqual(dates.slice(10, 110).reverse());
+      expect(await repository.storedSessions(dates[10]!, dates[109]!)).toEqual(dates.slice(10, 110));
     });
 
     it('lists which sessions of a range are stored, ascending', async () => {
@@ -113,6 +120,99 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
       expect(await repository.get('2026-11-20')).toEqual(winner);
     });
 
+    it('saves many sessions, answering in input order, and keeps what was stored before', async () => {
+      const repository = await newRepository();
+      const earlier = aSessionResult()
+        .on('2026-11-18')
+        .withMoves([{ symbol: 'MSFT', open: 10, close: 11 }])
+        .build();
+      await repository.save(earlier);
+      const batch = ['2026-11-20', '2026-11-18', '2026-11-19'].map((date) => aSessionResult().on(date).build());
+
+      expect(await repository.saveMany(batch)).toEqual(['stored', 'already-present', 'stored']);
+
+      expect(await repository.get('2026-11-18')).toEqual(earlier);
+      expect(await repository.get('2026-11-20')).toEqual(batch[0]);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([
+        '2026-11-18',
+        '2026-11-19',
+        '2026-11-20',
+      ]);
+      expect(await repository.saveMany([])).toEqual([]);
+    });
+
+    it('replaces stored sessions when saving many with overwrite', async () => {
+      const repository = await newRepository();
+      await repository.save(aSessionResult().on('2026-11-19').build());
+      const replacements = ['2026-11-19', '2026-11-20'].map((date) =>
+        aSessionResult()
+          .on(date)
+          .from('massive')
+          .withMoves([{ symbol: 'MSFT', open: 10, close: 12 }])
+          .build(),
+      );
+
+      expect(await repository.saveMany(replacements, { overwrite: true })).toEqual(['stored', 'stored']);
+
+      expect(await repository.get('2026-11-19')).toEqual(replacements[0]);
+      expect(await repository.get('2026-11-20')).toEqual(replacements[1]);
+    });
+
+    it('treats a session given twice in one saveMany as two saves in a row', async () => {
+      const repository = await newRepository();
+      const [first, second] = ['AAPL', 'MSFT'].map((symbol) =>
+        aSessionResult()
+          .on('2026-11-20')
+          .withMoves([{ symbol, open: 100, close: 110 }])
+          .build(),
+      ) as [SessionResult, SessionResult];
+
+      expect(await repository.saveMany([first, second])).toEqual(['stored', 'already-present']);
+      expect(await repository.get('2026-11-20')).toEqual(first);
+
+      expect(await repository.saveMany([first, second], { overwrite: true })).toEqual(['stored', 'stored']);
+      expect(await repository.get('2026-11-20')).toEqual(second);
+    });
+
+    it('stores each session exactly once when two saveMany calls race over overlapping sessions', async () => {
+      const repository = await newRepository();
+      // 250 sessions: more than one request's worth on every store; 100 of them wanted by both writers.
+      const dates = consecutiveDays('2025-01-01', 250);
+      const versionOf = (symbol: string, date: string) =>
+        aSessionResult()
+          .on(date)
+          .withMoves([{ symbol, open: 100, close: 110 }])
+          .build();
+      const first = dates.slice(0, 175).map((date) => versionOf('AAPL', date));
+      const second = dates.slice(75).map((date) => versionOf('MSFT', date));
+
+      const [firstOutcomes, secondOutcomes] = await Promise.all([
+        repository.saveMany(first),
+        repository.saveMany(second),
+      ]);
+
+      const storedBy = new Map<string, string[]>();
+      const record = (results: SessionResult[], outcomes: SaveOutcome[], writer: string) =>
+        results.forEach((result, index) => {
+          if (outcomes[index] === 'stored') storedBy.set(result.date, [...(storedBy.get(result.date) ?? []), writer]);
+        });
+      record(first, firstOutcomes, 'AAPL');
+      record(second, secondOutcomes, 'MSFT');
+      expect([...storedBy.values()].filter((writers) => writers.length !== 1)).toEqual([]);
+      expect(storedBy.size).toBe(250);
+      expect(firstOutcomes.filter((outcome) => outcome === 'stored').length).toBeGreaterThanOrEqual(75);
+      expect(secondOutcomes.filter((outcome) => outcome === 'stored').length).toBeGreaterThanOrEqual(75);
+      expect(
+        firstOutcomes.filter((outcome) => outcome === 'already-present').length +
+          secondOutcomes.filter((outcome) => outcome === 'already-present').length,
+      ).toBe(100);
+      expect(await repository.storedSessions(dates[0]!, dates.at(-1)!)).toEqual(dates);
+      const { rows } = await repository.latestWinners(250);
+      expect(rows.map((row) => [row.date, row.winner.symbol]).sort()).toEqual(
+        [...storedBy].map(([date, [writer]]) => [date, writer]).sort(),
+      );
+    });
+
     it('returns copies: changing a returned result does not change what is stored', async () => {
       const repository = await newRepository();
       await repository.save(aSessionResult().on('2026-11-20').build());
@@ -125,6 +225,10 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
   });
 }
 
-function isoDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+/** `count` consecutive calendar days from `first`: storage does not care whether they are sessions. */
+function consecutiveDays(first: string, count: number): string[] {
+  const start = Date.parse(`${first}T00:00:00Z`);
+  return Array.from({ length: count }, (_, index) =>
+    new Date(start + index * 86_400_000).toISOString().slice(0, 10),
+  );
 }

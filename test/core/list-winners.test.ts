@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
+import type { WinnerRows } from '../../core/index.ts';
 import { InvalidRangeError, InvalidSessionDateError, ListWinners } from '../../core/index.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
@@ -145,5 +146,27 @@ describe('ListWinners', () => {
 
     await expect(list.execute({ days: 1, asOf: '2025-7-8' })).rejects.toThrow(InvalidSessionDateError);
     await expect(list.execute({ days: 1, asOf: '2025-02-30' })).rejects.toThrow('2025-02-30');
+  });
+
+  it('lists an unreadable stored session as missing, with its reason, and keeps the rest of the window', async () => {
+    /** Two stored sessions, and two damaged ones: one inside the window, one older. */
+    class DamagedRepository extends InMemoryWinnerRepository {
+      override async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
+        const { rows } = await super.latestWinners(limit, onOrBefore);
+        const unreadable = [
+          { date: '2025-07-07', reason: 'winner: Invalid input' },
+          { date: '2025-06-27', reason: 'older than the window' },
+        ];
+        return { rows, unreadable };
+      }
+    }
+    const damaged = new DamagedRepository();
+    for (const date of ['2025-07-03', '2025-07-08']) await damaged.save(aSessionResult().on(date).build());
+
+    const list = await new ListWinners(damaged, new FixedClock(AFTER_CLOSE), 0).execute({ days: 3 });
+
+    expect(datesOf(list.results)).toEqual(['2025-07-08', '2025-07-03']);
+    expect(list.missing).toEqual(['2025-07-07']);
+    expect(list.unreadable).toEqual([{ date: '2025-07-07', reason: 'winner: Invalid input' }]);
   });
 });

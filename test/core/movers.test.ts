@@ -1,18 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DailyBar } from '../../core/index.ts';
-import { DEFAULT_BASIS, percentChange, pickWinner, rankMovers } from '../../core/index.ts';
+import {
+  BAR_BOUNDS,
+  DEFAULT_BASIS,
+  percentChange,
+  pickWinner,
+  previousClosesOf,
+  rankMovers,
+} from '../../core/index.ts';
 
-function bar(symbol: string, open: number, close: number): DailyBar {
+function bar(symbol: string, open: number, close: number, session = '2025-07-02'): DailyBar {
   return {
     symbol,
-    session: '2025-07-02',
+    session,
     open,
     high: Math.max(open, close),
     low: Math.min(open, close),
     close,
     volume: 1_000,
   };
+}
+
+/** The previous session's bar of a ticker, for close-to-close: only its close matters. */
+function previous(symbol: string, close: number): DailyBar {
+  return bar(symbol, close, close, '2025-07-01');
 }
 
 const symbolsOf = (movers: readonly { symbol: string }[]): string[] => movers.map((mover) => mover.symbol);
@@ -47,7 +59,9 @@ describe('rankMovers, open-to-close (the default)', () => {
     const bars = [bar('AAPL', 100, 105)];
 
     expect(DEFAULT_BASIS).toBe('open-to-close');
-    expect(rankMovers(bars, 'open-to-close', new Map([['AAPL', 50]]))).toEqual(rankMovers(bars));
+    expect(rankMovers(bars, 'open-to-close', previousClosesOf([previous('AAPL', 50)]))).toEqual(
+      rankMovers(bars),
+    );
     expect(rankMovers(bars).winner).not.toHaveProperty('previousClose');
   });
 
@@ -125,12 +139,9 @@ describe('rankMovers, open-to-close (the default)', () => {
 describe('rankMovers, close-to-close', () => {
   it('measures each close against the previous session’s close', () => {
     const bars = [bar('AAPL', 100, 100), bar('TSLA', 100, 105)];
-    const previousCloses = new Map([
-      ['AAPL', 90],
-      ['TSLA', 104],
-    ]);
+    const previousBars = [previous('AAPL', 90), previous('TSLA', 104)];
 
-    const closeToClose = rankMovers(bars, 'close-to-close', previousCloses);
+    const closeToClose = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
     const openToClose = rankMovers(bars, 'open-to-close');
 
     expect(closeToClose.winner).toEqual({
@@ -150,13 +161,9 @@ describe('rankMovers, close-to-close', () => {
 
   it('excludes a symbol without a previous close, or with an invalid one, and says why', () => {
     const bars = [bar('AAPL', 100, 101), bar('NEW', 10, 20), bar('ZERO', 10, 20), bar('NAN', 10, 20)];
-    const previousCloses = new Map([
-      ['AAPL', 100],
-      ['ZERO', 0],
-      ['NAN', Number.NaN],
-    ]);
+    const previousBars = [previous('AAPL', 100), previous('ZERO', 0), previous('NAN', Number.NaN)];
 
-    const { winner, ranking, excluded } = rankMovers(bars, 'close-to-close', previousCloses);
+    const { winner, ranking, excluded } = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
 
     expect(winner?.symbol).toBe('AAPL');
     expect(symbolsOf(ranking)).toEqual(['AAPL']);
@@ -175,9 +182,118 @@ describe('rankMovers, close-to-close', () => {
   });
 
   it('still excludes a bar with an invalid price even when its previous close is valid', () => {
-    const { excluded } = rankMovers([bar('BAD', 100, Number.NaN)], 'close-to-close', new Map([['BAD', 100]]));
+    const { excluded } = rankMovers(
+      [bar('BAD', 100, Number.NaN)],
+      'close-to-close',
+      previousClosesOf([previous('BAD', 100)]),
+    );
 
     expect(excluded).toEqual([{ symbol: 'BAD', reason: expect.stringMatching(/price/) }]);
+  });
+});
+
+describe('rankMovers: duplicate bars', () => {
+  it('counts identical copies of a bar once', () => {
+    const { ranking, excluded } = rankMovers([
+      bar('AAPL', 100, 101),
+      bar('AAPL', 100, 101),
+      bar('MSFT', 100, 99),
+    ]);
+
+    expect(symbolsOf(ranking)).toEqual(['AAPL', 'MSFT']);
+    expect(excluded).toEqual([]);
+  });
+
+  it('excludes a ticker whose copies disagree, says why, and never lets a fake copy win', () => {
+    const fakeCopy = bar('AAPL', 100, 150);
+
+    const { winner, ranking, excluded } = rankMovers([bar('AAPL', 100, 101), fakeCopy, bar('MSFT', 100, 98)]);
+
+    expect(winner?.symbol).toBe('MSFT');
+    expect(symbolsOf(ranking)).toEqual(['MSFT']);
+    expect(excluded).toEqual([
+      {
+        symbol: 'AAPL',
+        reason: 'conflicting bars for this session (open 100, close 101 vs open 100, close 150)',
+      },
+    ]);
+  });
+
+  it('copies that differ only in volume still conflict: the bar is not known', () => {
+    const quiet = bar('AAPL', 100, 101);
+
+    const { excluded } = rankMovers([quiet, { ...quiet, volume: 7 }, { ...quiet }]);
+
+    expect(symbolsOf(excluded)).toEqual(['AAPL']);
+  });
+
+  it('close-to-close: previous copies with one close are fine, previous closes that disagree exclude the ticker', () => {
+    const bars = [bar('AAPL', 100, 110), bar('MSFT', 100, 101)];
+    const previousBars = [
+      previous('AAPL', 100),
+      previous('AAPL', 100),
+      previous('MSFT', 100),
+      previous('MSFT', 50),
+    ];
+
+    const { ranking, excluded } = rankMovers(bars, 'close-to-close', previousClosesOf(previousBars));
+
+    expect(symbolsOf(ranking)).toEqual(['AAPL']);
+    expect(excluded).toEqual([{ symbol: 'MSFT', reason: 'conflicting previous closes (100 vs 50)' }]);
+  });
+});
+
+describe('rankMovers: sane bounds', () => {
+  it.each([
+    ['a close of 1e20', 100, 1e20],
+    ['an open above ten million', 10_000_001, 100],
+    ['a close below a millionth', 100, 1e-7],
+    ['a subnormal open', Number.MIN_VALUE, 100],
+  ])('excludes %s with a reason', (_, open, close) => {
+    const { winner, excluded } = rankMovers([bar('AAPL', 100, 101), bar('HUGE', open, close)]);
+
+    expect(winner?.symbol).toBe('AAPL');
+    expect(excluded).toEqual([
+      { symbol: 'HUGE', reason: expect.stringMatching(/^invalid price \(open .*must lie in/) },
+    ]);
+  });
+
+  it.each([
+    ['negative', -1],
+    ['above a trillion shares', 1e13],
+    ['not finite', Number.POSITIVE_INFINITY],
+  ])('excludes a volume that is %s', (_, volume) => {
+    const { excluded } = rankMovers([{ ...bar('AAPL', 100, 101), volume }]);
+
+    expect(excluded).toEqual([{ symbol: 'AAPL', reason: expect.stringMatching(/^invalid volume/) }]);
+  });
+
+  it('keeps the bounds themselves: Berkshire-class prices and sub-penny quotes rank', () => {
+    const { ranking } = rankMovers([bar('BRK.A', 740_000, 745_000), bar('PENNY', 0.0001, 0.0002)]);
+
+    expect(symbolsOf(ranking)).toEqual(['PENNY', 'BRK.A']);
+  });
+
+  it('within the bounds, every number a ranking holds is finite and a safe magnitude for DynamoDB', () => {
+    const price = fc.double({ min: BAR_BOUNDS.minPrice, max: BAR_BOUNDS.maxPrice, noNaN: true });
+    fc.assert(
+      fc.property(price, price, price, (open, close, previousClose) => {
+        const [openToClose] = rankMovers([bar('X', open, close)]).ranking;
+        const [closeToClose] = rankMovers(
+          [bar('X', open, close)],
+          'close-to-close',
+          previousClosesOf([previous('X', previousClose)]),
+        ).ranking;
+
+        for (const mover of [openToClose, closeToClose]) {
+          expect(Number.isFinite(mover?.changePercent)).toBe(true);
+          expect(Math.abs(mover!.changePercent)).toBeLessThan(Number.MAX_SAFE_INTEGER);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    const extreme = percentChange(BAR_BOUNDS.minPrice, BAR_BOUNDS.maxPrice);
+    expect(extreme).toBeLessThan(Number.MAX_SAFE_INTEGER);
   });
 });
 
@@ -196,13 +312,25 @@ describe('rankMovers properties', () => {
         ...symbols.map((symbol) => fc.tuple(price, price).map(([open, close]) => bar(symbol, open, close))),
       ),
     );
+  /** The same bars with some of them repeated, as identical copies or as copies with another close. */
+  const withCopiesArbitrary = barsArbitrary.chain((bars) =>
+    fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: bars.length === 0 ? 0 : 4 }).map((picks) => [
+      ...bars,
+      ...picks.map(([index, conflicting]) => {
+        const original = bars[index % bars.length] as DailyBar;
+        return conflicting ? { ...original, close: original.close + 1 } : { ...original };
+      }),
+    ]),
+  );
 
-  it('accounts for every bar once, never ranks a NaN and puts the largest absolute change first', () => {
+  it('accounts for every ticker once, never ranks a NaN and puts the largest absolute change first', () => {
     fc.assert(
-      fc.property(barsArbitrary, (bars) => {
+      fc.property(withCopiesArbitrary, (bars) => {
         const { winner, ranking, excluded } = rankMovers(bars);
 
-        expect([...symbolsOf(ranking), ...symbolsOf(excluded)].sort()).toEqual(symbolsOf(bars).sort());
+        expect([...symbolsOf(ranking), ...symbolsOf(excluded)].sort()).toEqual(
+          [...new Set(symbolsOf(bars))].sort(),
+        );
         expect(ranking.every((mover) => Number.isFinite(mover.changePercent))).toBe(true);
         expect(winner).toEqual(ranking[0]);
         for (let index = 1; index < ranking.length; index++) {
@@ -218,7 +346,7 @@ describe('rankMovers properties', () => {
   it('does not depend on the order of the bars', () => {
     fc.assert(
       fc.property(
-        barsArbitrary.chain((bars) =>
+        withCopiesArbitrary.chain((bars) =>
           fc.tuple(fc.constant(bars), fc.shuffledSubarray(bars, { minLength: bars.length })),
         ),
         ([bars, shuffled]) => {

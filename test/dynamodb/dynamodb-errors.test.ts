@@ -42,7 +42,7 @@ describe('DynamoDB errors', () => {
         watchlist: 'default',
       });
 
-      const error = await repository.latest(7).catch((caught: unknown) => caught);
+      const error = await repository.latestWinners(7).catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(DynamoDbCredentialsError);
       expect(error).toMatchObject({ code: 'DYNAMODB_CREDENTIALS' });

@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -10,12 +10,14 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Clock, SessionResult } from '../../core/index.ts';
 import {
   CorruptWinnerItemError,
+  UnstorableSessionResultError,
   WinnersTableNotFoundError,
 } from '../../adapters/dynamodb/dynamodb-errors.ts';
 import { dynamoDbItemSize, readCapacityUnits } from '../../adapters/dynamodb/dynamodb-item-size.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
-import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { createWinnersTableInput, ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { silentLogger } from '../../adapters/observability/app-logger.ts';
 import type { WinnerRepositoryFactory } from '../contracts/winner-repository.contract.ts';
 import type { DynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
 import { openDynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
@@ -42,7 +44,11 @@ export function dynamoDbRepositoryFactory(endpoint: () => string): WinnerReposit
 }
 
 /** Behaviour of the DynamoDB adapter beyond the port's contract, run on each DynamoDB-protocol server. */
-export function testDynamoDbWinnerRepository(serverName: string, endpoint: () => string): void {
+export function testDynamoDbWinnerRepository(
+  serverName: string,
+  endpoint: () => string,
+  { hasTransactions }: { hasTransactions: boolean },
+): void {
   async function openFixture(): Promise<DynamoRepositoryFixture> {
     const fixture = await openDynamoRepositoryFixture(endpoint());
     onTestFinished(() => fixture.destroy());
@@ -176,24 +182,46 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       expect(ConsumedCapacity?.CapacityUnits).toBe(readCapacityUnits(size, 'strong'));
     });
 
-    it('reads the latest 7 sessions of the default watchlist in one Query costing at most 1 RCU', async () => {
+    it('lists the latest 7 winners in one Query of the winner-rows index costing at most 1 RCU', async () => {
       const fixture = await openFixture();
       const repository = fixture.repository({ measureCapacity: true });
-      for (const date of weekdays('2026-10-01', 30)) {
-        await repository.save(aSessionResult().on(date).withMoves(DEFAULT_WATCHLIST_MOVES).build());
-      }
+      await repository.saveMany(
+        weekdays('2026-10-01', 30).map((date) => aSessionResult().on(date).withMoves(DEFAULT_WATCHLIST_MOVES).build()),
+      );
       fixture.capacity.length = 0;
       fixture.operations.length = 0;
 
-      const latest = await repository.latest(7);
+      const { rows } = await repository.latestWinners(7);
 
-      expect(latest).toHaveLength(7);
+      expect(rows).toHaveLength(7);
       expect(fixture.operations).toEqual(['Query']);
       expect(fixture.capacity).toEqual([
-        { operation: 'latest', requests: 1, capacityUnits: expect.any(Number) },
+        { operation: 'latestWinners', requests: 1, capacityUnits: expect.any(Number) },
       ]);
       expect(fixture.capacity[0]?.capacityUnits).toBeGreaterThan(0);
       expect(fixture.capacity[0]?.capacityUnits).toBeLessThanOrEqual(1);
+    });
+
+    it('lists 100 winners for the same small read capacity whether the watchlist has 7 or 80 tickers', async () => {
+      const fixture = await openFixture();
+      const dates = weekdays('2025-01-01', 100);
+      const costOf100Sessions = async (watchlist: string, tickers: number) => {
+        const repository = fixture.repository({ watchlist, measureCapacity: true });
+        const wide = aSessionResult().withSymbols(tickers);
+        await repository.saveMany(dates.map((date) => wide.on(date).build()));
+        fixture.capacity.length = 0;
+        const { rows } = await repository.latestWinners(100);
+        expect(rows).toHaveLength(100);
+        return fixture.capacity.reduce((sum, report) => sum + report.capacityUnits, 0);
+      };
+
+      const narrow = await costOf100Sessions('narrow', 7);
+      const wide = await costOf100Sessions('wide', 80);
+
+      // 100 index entries of about 150 bytes: 4 units of 4 KB, halved for an eventually consistent read,
+      // at either width; the full items of the wide watchlist are over 4 KB each, some 60 read units.
+      expect(narrow).toBeLessThanOrEqual(3);
+      expect(wide).toBeLessThanOrEqual(3);
     });
 
     it('reads with GetItem and Query only, never Scan', async () => {
@@ -203,44 +231,73 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       await repository.save(aSessionResult().on('2026-11-20').build());
       await repository.save(aSessionResult().on('2026-11-20').build());
       await repository.get('2026-11-20');
-      await repository.latest(7, '2026-11-20');
-      await repository.range('2026-11-01', '2026-11-30');
+      await repository.latestWinners(7, '2026-11-20');
       await repository.storedSessions('2026-11-01', '2026-11-30');
 
-      expect(fixture.operations).toEqual(['PutItem', 'PutItem', 'GetItem', 'Query', 'Query', 'Query']);
+      expect(fixture.operations).toEqual(['PutItem', 'PutItem', 'GetItem', 'Query', 'Query']);
     });
 
-    it('follows pagination past the 1 MB page in range, latest and storedSessions', async () => {
+    it(`saves many sessions in ${hasTransactions ? 'transactions of up to 100' : 'conditional puts, several in flight'}`, async () => {
       const fixture = await openFixture();
-      const repository = fixture.repository({ measureCapacity: true });
+      const repository = fixture.repository();
+      const dates = weekdays('2025-01-01', 250);
+
+      const outcomes = await repository.saveMany(dates.map((date) => aSessionResult().on(date).build()));
+
+      expect(outcomes.filter((outcome) => outcome === 'stored')).toHaveLength(250);
+      const writes = fixture.operations.filter((operation) => operation !== 'Query');
+      expect(writes).toEqual(
+        hasTransactions
+          ? ['TransactWriteItems', 'TransactWriteItems', 'TransactWriteItems']
+          : ['TransactWriteItems', ...dates.map(() => 'PutItem')],
+      );
+      expect(await repository.storedSessions(dates[0]!, dates.at(-1)!)).toEqual(dates);
+    });
+
+    it('reads a table made before the winner-rows index existed, following pages of full items', async () => {
+      const fixture = await openFixture();
+      const tableName = uniqueTableName();
+      const { GlobalSecondaryIndexes: _index, ...withoutIndex } = createWinnersTableInput(tableName);
+      await fixture.client.send(new CreateTableCommand(withoutIndex));
+      const warnings: string[] = [];
+      const repository = new DynamoDbWinnerRepository({
+        client: fixture.client,
+        tableName,
+        watchlist: 'default',
+        logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
+      });
       // About 2.5 MB in all, so every read spans several 1 MB pages on any server.
       const wide = aSessionResult().withSymbols(300);
       const dates = weekdays('2025-01-01', 150);
-      for (let start = 0; start < dates.length; start += 25) {
-        await Promise.all(
-          dates.slice(start, start + 25).map((date) => repository.save(wide.on(date).build())),
-        );
-      }
-      fixture.capacity.length = 0;
+      await repository.saveMany(dates.map((date) => wide.on(date).build()));
+      fixture.operations.length = 0;
 
-      const range = await repository.range(dates[0]!, dates.at(-1)!);
-      const latest = await repository.latest(dates.length);
+      const { rows, unreadable } = await repository.latestWinners(dates.length);
       const stored = await repository.storedSessions(dates[0]!, dates.at(-1)!);
 
-      expect(range.map((result) => result.date)).toEqual(dates);
-      expect(latest.map((result) => result.date)).toEqual([...dates].reverse());
+      expect(rows.map((row) => row.date)).toEqual([...dates].reverse());
+      expect(rows[0]).toEqual({
+        date: dates.at(-1),
+        winner: wide.on(dates.at(-1)!).build().winner,
+        basis: 'open-to-close',
+        source: 'simulated',
+      });
+      expect(unreadable).toEqual([]);
       expect(stored).toEqual(dates);
-      for (const report of fixture.capacity) expect(report.requests).toBeGreaterThan(1);
-    });
+      expect(warnings).toEqual(['Winner-rows index unavailable: lists read full items until it is']);
+      // Each read: the refused index Query, then at least two pages of the table.
+      expect(fixture.operations.every((operation) => operation === 'Query')).toBe(true);
+      expect(fixture.operations.length).toBeGreaterThanOrEqual(6);
+      // 2.5 MB to write and read back twice: a heavy test on a shared machine.
+    }, 90_000);
 
-    it('answers an empty list for a range that ends before it starts', async () => {
+    it('answers an empty list for a range that ends before it starts, and for no sessions', async () => {
       const fixture = await openFixture();
       const repository = fixture.repository();
       await repository.save(aSessionResult().on('2026-11-15').build());
 
-      expect(await repository.range('2026-11-20', '2026-11-10')).toEqual([]);
       expect(await repository.storedSessions('2026-11-20', '2026-11-10')).toEqual([]);
-      expect(await repository.latest(0)).toEqual([]);
+      expect(await repository.latestWinners(0)).toEqual({ rows: [], unreadable: [] });
     });
 
     it('reports a missing table by name, saying how it is created', async () => {
@@ -251,7 +308,11 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
         watchlist: 'default',
       });
 
-      for (const attempt of [() => missing.save(aSessionResult().build()), () => missing.latest(7)]) {
+      for (const attempt of [
+        () => missing.save(aSessionResult().build()),
+        () => missing.saveMany([aSessionResult().build()]),
+        () => missing.latestWinners(7),
+      ]) {
         const error = await attempt().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(WinnersTableNotFoundError);
         expect(error).toMatchObject({ code: 'TABLE_NOT_FOUND', tableName: 'no-such-winners-table' });
@@ -261,15 +322,16 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       }
     });
 
-    it('reports a corrupt item as a typed error naming its key and what is wrong', async () => {
+    it('skips a corrupt item in lists, reporting why, and reports it as a typed error when read alone', async () => {
       const fixture = await openFixture();
+      const repository = fixture.repository();
+      await repository.saveMany(['2026-11-19', '2026-11-23'].map((date) => aSessionResult().on(date).build()));
       await documents(fixture).send(
         new PutCommand({
           TableName: fixture.tableName,
           Item: { pk: 'WATCHLIST#default', sk: '2026-11-20', ranking: 'not a list', basis: 'sideways' },
         }),
       );
-      const repository = fixture.repository();
 
       const error = await repository.get('2026-11-20').catch((caught: unknown) => caught);
 
@@ -282,8 +344,50 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       for (const attribute of ['winner', 'ranking', 'basis', 'source', 'computedAt']) {
         expect(problems).toContain(attribute);
       }
-      await expect(repository.latest(7)).rejects.toBeInstanceOf(CorruptWinnerItemError);
-      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-20']);
+      const { rows, unreadable } = await repository.latestWinners(7);
+      expect(rows.map((row) => row.date)).toEqual(['2026-11-23', '2026-11-19']);
+      expect(unreadable).toEqual([{ date: '2026-11-20', reason: expect.stringContaining('winner') }]);
+      for (const attribute of ['winner', 'basis', 'source']) expect(unreadable[0]?.reason).toContain(attribute);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([
+        '2026-11-19',
+        '2026-11-20',
+        '2026-11-23',
+      ]);
+    });
+
+    it('refuses a result holding a number DynamoDB cannot store, naming its session, and writes nothing', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+      const sane = aSessionResult().on('2026-11-19').build();
+      const huge: SessionResult = {
+        ...sane,
+        winner: { ...sane.winner, close: 1e20 },
+        ranking: [{ ...sane.ranking[0]!, close: 1e20 }, ...sane.ranking.slice(1)],
+      };
+      const good = aSessionResult().on('2026-11-20').build();
+
+      for (const attempt of [() => repository.save(huge), () => repository.saveMany([good, huge])]) {
+        const error = await attempt().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(UnstorableSessionResultError);
+        expect(error).toMatchObject({ code: 'UNSTORABLE_NUMBER', session: '2026-11-19' });
+        expect((error as Error).message).toContain('winner.close = 100000000000000000000');
+        expect((error as Error).message).toContain('ranking[0].close');
+      }
+      expect(fixture.operations).toEqual([]);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([]);
+    });
+
+    it('stores and reads back the smallest and largest numbers it accepts', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+      const extreme: SessionResult = {
+        ...aSessionResult().on('2026-11-20').build(),
+        winner: { symbol: 'AAPL', open: 1e-130, close: Number.MAX_SAFE_INTEGER, changePercent: -1e-7 },
+      };
+
+      await repository.save(extreme);
+
+      expect(await repository.get('2026-11-20')).toEqual(extreme);
     });
 
     it('creates the table once when several callers ensure it at the same time', async () => {

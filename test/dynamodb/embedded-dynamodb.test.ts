@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EmbeddedStoreLockedError } from '../../adapters/dynamodb/dynamodb-errors.ts';
+import { EmbeddedStoreLockedError } from '../../adapters/dynamodb/embedded-store-errors.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import type { EmbeddedDynamoDb } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import {
   createLocalDynamoDbClient,
+  findEmbeddedStoreHolder,
   startEmbeddedDynamoDb,
 } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
@@ -90,8 +91,43 @@ describe('embedded DynamoDB store (dynalite over LevelDB)', () => {
 
     expect(error).toBeInstanceOf(EmbeddedStoreLockedError);
     expect(error).toMatchObject({ code: 'EMBEDDED_STORE_LOCKED', dataDir });
-    expect((error as Error).message).toContain('DYNAMODB_ENDPOINT');
+    expect((error as Error).message).toContain('is in use by another process');
     expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-20']);
+  });
+
+  it('a sharing holder records its endpoint: a second opener is told where it is served, and close forgets it', async () => {
+    const dataDir = await dataDirectory();
+    const store = await startEmbeddedDynamoDb({ dataDir, share: true });
+
+    const error = await startEmbeddedDynamoDb({ dataDir }).catch((caught: unknown) => caught);
+    const holder = await findEmbeddedStoreHolder(dataDir);
+    await store.close();
+
+    expect(error).toMatchObject({ holder: { pid: process.pid, endpoint: store.endpoint } });
+    expect((error as Error).message).toContain(store.endpoint);
+    expect(holder).toEqual({ pid: process.pid, endpoint: store.endpoint });
+    expect(await findEmbeddedStoreHolder(dataDir)).toBeUndefined();
+    expect(await readdir(dataDir)).not.toContain('store-endpoint.json');
+  });
+
+  it('ignores a record left by a killed process, and one naming a live process whose endpoint is not the store', async () => {
+    const dataDir = await dataDirectory();
+    const { stdout: deadPid } = await run(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]);
+    const record = (pid: number, endpoint: string) =>
+      writeFile(path.join(dataDir, 'store-endpoint.json'), JSON.stringify({ pid, endpoint }));
+
+    await record(Number(deadPid), 'http://127.0.0.1:9');
+    const afterKill = await findEmbeddedStoreHolder(dataDir);
+    await record(process.pid, 'http://127.0.0.1:9');
+    const nothingListening = await findEmbeddedStoreHolder(dataDir);
+    const store = await startEmbeddedDynamoDb({ dataDir });
+    await store.close();
+
+    expect(afterKill).toBeUndefined();
+    expect(nothingListening).toBeUndefined();
   });
 
   it('listens on the port it is given, and close can be called twice', async () => {

@@ -5,8 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -23,6 +21,7 @@ import { PROJECT_ROOT } from '../../infra/house-function.ts';
 import { DASHBOARD_FILES } from '../../web/build.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
 import { startFakeMassiveServer, type FakeMassiveServer } from '../support/fake-massive-server.ts';
+import { startFakeSsmServer, type FakeSsmServer } from '../support/fake-ssm-server.ts';
 
 const TABLE_NAME = 'stock-winners-smoke';
 const PARAMETER_NAME = '/stock-winners/massive-api-key';
@@ -116,47 +115,6 @@ process.stdout.write('\\n@@result ' + JSON.stringify(outcome) + '\\n');
 process.exit(0);
 `;
 
-/** A stand-in for SSM's GetParameter (JSON 1.1 protocol), reached through AWS_ENDPOINT_URL_SSM. */
-async function startFakeSsm(): Promise<{
-  url: string;
-  requests: Array<Record<string, unknown>>;
-  close(): Promise<void>;
-}> {
-  const requests: Array<Record<string, unknown>> = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      requests.push({ target: request.headers['x-amz-target'], ...body });
-      response.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (request.headers['x-amz-target'] !== 'AmazonSSM.GetParameter' || body.Name !== PARAMETER_NAME) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'no such parameter' }));
-        return;
-      }
-      response.end(
-        JSON.stringify({
-          Parameter: {
-            Name: PARAMETER_NAME,
-            Type: 'SecureString',
-            Value: MASSIVE_KEY,
-            Version: 1,
-            DataType: 'text',
-          },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** What Scheduler delivers: the schedule's Input from the template, its context attributes filled in. */
 function scheduledEvent(outdir: string): unknown {
   const template = JSON.parse(
@@ -186,7 +144,7 @@ let synth: Synth;
 let bundles: ReturnType<typeof findFunctionBundles>;
 let store: EmbeddedDynamoDb;
 let massive: FakeMassiveServer;
-let ssm: Awaited<ReturnType<typeof startFakeSsm>>;
+let ssm: FakeSsmServer;
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'stock-winners-bundles-'));
@@ -201,7 +159,7 @@ beforeAll(async () => {
   await ensureWinnersTable(client, TABLE_NAME);
   client.destroy();
   massive = await startFakeMassiveServer({ apiKey: MASSIVE_KEY });
-  ssm = await startFakeSsm();
+  ssm = await startFakeSsmServer({ name: PARAMETER_NAME, value: MASSIVE_KEY });
 }, 180_000);
 
 afterAll(async () => {
@@ -297,7 +255,7 @@ describe('sync bundle', () => {
     expect(report.failed).toEqual([]);
     expect(report.stored.length).toBeGreaterThan(0);
     expect(await storedSessions('default')).toEqual([...report.stored].sort());
-    // The key came from the parameter the template names, decrypted, once per cold start.
+    // The key came from the parameter the template names, decrypted, read once for this invocation.
     expect(ssm.requests).toEqual([
       expect.objectContaining({
         target: 'AmazonSSM.GetParameter',

@@ -60,6 +60,10 @@ describe('deployment configuration from CDK context', () => {
     [{ logRetentionDays: 31 }, /context "logRetentionDays" is invalid: expected one of 1, 3, 5/],
     [{ apiThrottleRateLimit: 50, apiThrottleBurstLimit: 10 }, /apiThrottleBurstLimit/],
     [{ stackPrefix: '9lives' }, /context "stackPrefix"/],
+    [
+      { reserveSyncConcurrency: 'yes' },
+      /context "reserveSyncConcurrency" is invalid: expected true or false/,
+    ],
   ])('fails synth on %j with a message naming the setting', (context, message) => {
     expect(failureOf(context)).toMatch(message);
   });

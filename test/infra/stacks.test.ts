@@ -61,6 +61,7 @@ const apiFnId = logicalId(services, services.apiFunction.node.defaultChild);
 const syncFnId = logicalId(services, services.syncFunction.node.defaultChild);
 const dlqId = logicalId(services, services.deadLetterQueue.node.defaultChild);
 const tableArn = services.resolve(data.table.tableArn);
+const winnerRowsIndexArn = services.resolve(`${data.table.tableArn}/index/winner-rows`);
 
 describe('data stack', () => {
   it('builds the table from the storage adapter’s single key definition', () => {
@@ -73,6 +74,21 @@ describe('data stack', () => {
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
       ]),
+    });
+  });
+
+  it('has the winner-rows index lists read: the table’s keys, projecting only the winner attributes', () => {
+    templates.data.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'winner-rows',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['winner', 'basis', 'source'] },
+        },
+      ],
     });
   });
 
@@ -121,6 +137,16 @@ describe('functions', () => {
     }
     expect(functionProperties(apiFnId).Timeout).toBe(10);
     expect(functionProperties(syncFnId).Timeout).toBe(600);
+  });
+
+  it('run one sync at a time (its Massive rate limiter is per process) and leave the API unreserved', () => {
+    expect(functionProperties(syncFnId).ReservedConcurrentExecutions).toBe(1);
+    expect(functionProperties(apiFnId).ReservedConcurrentExecutions).toBeUndefined();
+
+    const unreserved = synthesizeApp({ reserveSyncConcurrency: false });
+    const functions = Object.values(resourcesOfType(unreserved.templates.services, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('configure the application through the environment, with no secret in it', () => {
@@ -175,7 +201,14 @@ describe('least privilege', () => {
     'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WATCHLIST#default'] },
   };
 
-  it('lets the API function only query and get, on the table, in its own watchlist partition', () => {
+  const queryWinnerRows = {
+    Effect: 'Allow',
+    Action: ['dynamodb:Query'],
+    Resource: winnerRowsIndexArn,
+    Condition: ownPartition,
+  };
+
+  it('lets the API function only query and get, on the table and its index, in its own watchlist partition', () => {
     expect(statementsOf(templates.services, services, services.apiFunction.role as IRole)).toEqual([
       logWrite(apiFnId),
       xray,
@@ -185,6 +218,7 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
+      queryWinnerRows,
     ]);
   });
 
@@ -198,6 +232,7 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
+      queryWinnerRows,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
@@ -510,16 +545,18 @@ describe('web stack', () => {
         ViewerProtocolPolicy: 'redirect-to-https',
       });
     }
-    templates.web.hasResourceProperties('AWS::CloudFront::CachePolicy', {
-      CachePolicyConfig: {
-        DefaultTTL: 0,
-        MinTTL: 0,
-        MaxTTL: 86_400,
-        ParametersInCacheKeyAndForwardedToOrigin: {
-          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['days', 'asOf'] },
-          HeadersConfig: { HeaderBehavior: 'none' },
-          CookiesConfig: { CookieBehavior: 'none' },
-        },
+    const cachePolicyId = behaviors[0]?.CachePolicyId;
+    for (const behavior of behaviors) expect(behavior.CachePolicyId).toEqual(cachePolicyId);
+    const cachePolicy = resourcesOfType(templates.web, 'AWS::CloudFront::CachePolicy')[
+      (cachePolicyId as { Ref: string }).Ref
+    ];
+    expect(cachePolicy?.Properties.CachePolicyConfig).toMatchObject({
+      DefaultTTL: 0,
+      MinTTL: 0,
+      MaxTTL: 86_400,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
       },
     });
     expect(distribution).toMatchObject({
@@ -527,6 +564,24 @@ describe('web stack', () => {
       Logging: { Prefix: 'cloudfront/' },
       DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
     });
+  });
+
+  it('sends every query parameter to the API and keys the cache on all of them, so ?day=7 gets the API’s 400', () => {
+    const behaviors = distribution.CacheBehaviors as Array<Record<string, unknown>>;
+    for (const behavior of behaviors) {
+      const cachePolicy = resourcesOfType(templates.web, 'AWS::CloudFront::CachePolicy')[
+        (behavior.CachePolicyId as { Ref: string }).Ref
+      ];
+      // "all" both forwards every parameter and makes each one part of the key: a cached /movers answer
+      // can never stand in for /movers?day=7, and a 400 for a bad parameter is never served for a good URL.
+      expect(
+        (cachePolicy?.Properties.CachePolicyConfig as Record<string, Record<string, unknown>>)
+          .ParametersInCacheKeyAndForwardedToOrigin?.QueryStringsConfig,
+        String(behavior.PathPattern),
+      ).toEqual({ QueryStringBehavior: 'all' });
+      // An origin request policy could only forward more; none is needed, and none narrows what reaches the API.
+      expect(behavior.OriginRequestPolicyId).toBeUndefined();
+    }
   });
 
   it('deploys the site and a generated config.json, then invalidates the distribution', () => {
@@ -547,6 +602,69 @@ describe('web stack', () => {
     expect(JSON.parse(readFileSync(path.join(config, 'config.json'), 'utf8'))).toEqual({ apiBaseUrl: '' });
     templates.web.hasOutput('SiteUrl', {
       Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
+    });
+  });
+});
+
+describe('site deployment permissions', () => {
+  const distributionId = logicalId(web, web.distribution.node.defaultChild);
+  const deploymentRole = web.node.findChild('SiteDeploymentRole') as unknown as IRole;
+  const deploymentRoleId = logicalId(web, deploymentRole.node.defaultChild);
+  const statements = statementsOf(templates.web, web, deploymentRole);
+
+  it('runs CDK’s deployment provider under our role, with no managed policy', () => {
+    const provider = Object.values(resourcesOfType(templates.web, 'AWS::Lambda::Function'));
+    expect(provider).toHaveLength(1);
+    expect(provider[0]?.Properties.Role).toEqual({ 'Fn::GetAtt': [deploymentRoleId, 'Arn'] });
+    for (const role of Object.values(resourcesOfType(templates.web, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('may invalidate this distribution only, not every distribution of the account', () => {
+    const invalidation = statements.filter((statement) =>
+      (statement.Action as string[]).some((action) => action.startsWith('cloudfront:')),
+    );
+    expect(invalidation).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudfront::',
+              { Ref: 'AWS::AccountId' },
+              ':distribution/',
+              { Ref: distributionId },
+            ],
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('grants nothing on "*" anywhere in the web stack', () => {
+    const everyResource = Object.values(resourcesOfType(templates.web, 'AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((statement) => [
+          statement.Resource,
+        ]),
+    );
+    expect(everyResource.flat()).not.toContain('*');
+  });
+
+  it('writes its logs to its own log group, kept as long as the functions’ logs', () => {
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SiteDeploymentLogs/), 'Arn'] },
+    });
+    const [logGroupId] = (statements[0]?.Resource as { 'Fn::GetAtt': [string] })['Fn::GetAtt'];
+    expect(resourcesOfType(templates.web, 'AWS::Logs::LogGroup')[logGroupId]?.Properties).toMatchObject({
+      RetentionInDays: 30,
     });
   });
 });

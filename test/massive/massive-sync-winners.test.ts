@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Basis, SessionResult } from '../../core/index.ts';
-import { previousSession, rankMovers, SyncWinners, tradingSessions } from '../../core/index.ts';
+import { SyncWinners, tradingSessions } from '../../core/index.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { RejectedApiKeyError, UpstreamUnavailableError } from '../../adapters/massive/massive-errors.ts';
 import { MassiveStockQuoteProvider } from '../../adapters/massive/massive-stock-quote-provider.ts';
@@ -9,6 +9,7 @@ import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import type { FakeMassiveServer } from '../support/fake-massive-server.ts';
 import { startFakeMassiveServer } from '../support/fake-massive-server.ts';
+import { simulatedRanking } from '../support/fake-massive-fixtures.ts';
 
 const WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'];
 const SEED = 7;
@@ -17,13 +18,7 @@ const AFTER_CLOSE = '2025-06-10T21:00:00.000Z';
 
 /** What the use case must store for a session, computed straight from the fake server's dataset. */
 function expectedRanking(session: string, basis: Basis): Pick<SessionResult, 'winner' | 'ranking'> {
-  const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, session, SEED));
-  const previousCloses = new Map(
-    WATCHLIST.map(
-      (symbol) => [symbol, simulatedDailyBar(symbol, previousSession(session), SEED).close] as const,
-    ),
-  );
-  const { winner, ranking } = rankMovers(bars, basis, previousCloses);
+  const { winner, ranking } = simulatedRanking(WATCHLIST, session, SEED, basis);
   return { winner: winner!, ranking };
 }
 
@@ -183,7 +178,7 @@ describe('MassiveStockQuoteProvider feeding SyncWinners, against the fake Massiv
 
     expect(summary.stored).toEqual([]);
     expect(summary.failed).toHaveLength(10);
-    expect(await repository.latest(10)).toEqual([]);
+    expect((await repository.latestWinners(10)).rows).toEqual([]);
   });
 
   it('transient faults (5xx, HTML, slow, reset, 429) are retried and leave no trace in the result', async () => {
@@ -197,7 +192,8 @@ describe('MassiveStockQuoteProvider feeding SyncWinners, against the fake Massiv
       emptyBody: true,
     });
     server.setFault({ kind: 'slow', delayMs: 400, endpoint: 'aggregates-range', ticker: 'META', times: 1 });
-    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150 });
+    // One call at a time, as the call count assumes: with a 150 ms timeout, only META's call may time out.
+    const { sync, repository, sleeps } = harness(server, 'open-to-close', { timeoutMs: 150, maxInFlight: 1 });
 
     const summary = await sync.execute({ window: { sessions: 10 } });
 
@@ -261,7 +257,13 @@ describe('the client-side limiter against a server that enforces the free plan',
       now: () => clock.now().getTime(),
     });
     try {
-      const { sync } = harness(strict, 'open-to-close', { clock, rateLimitPerMinute: 0, maxAttempts: 3 });
+      // One call at a time, so exactly one call meets the server's limit.
+      const { sync } = harness(strict, 'open-to-close', {
+        clock,
+        rateLimitPerMinute: 0,
+        maxAttempts: 3,
+        maxInFlight: 1,
+      });
 
       const summary = await sync.execute({ window: { sessions: 30 } });
 

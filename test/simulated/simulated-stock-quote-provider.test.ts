@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { QuoteRequest } from '../../core/index.ts';
-import { isTradingDay, percentChange, rankMovers, SyncWinners, tradingSessions } from '../../core/index.ts';
+import {
+  isTradingDay,
+  percentChange,
+  previousClosesOf,
+  rankMovers,
+  SyncWinners,
+  tradingSessions,
+} from '../../core/index.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
@@ -135,10 +142,8 @@ describe('SimulatedStockQuoteProvider', () => {
     expect(summary.stored).toHaveLength(5);
     const stored = await repository.get('2025-06-10');
     const bars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-10', 5));
-    const previousCloses = new Map(
-      WATCHLIST.map((symbol) => [symbol, simulatedDailyBar(symbol, '2025-06-09', 5).close]),
-    );
+    const previousBars = WATCHLIST.map((symbol) => simulatedDailyBar(symbol, '2025-06-09', 5));
     expect(stored?.source).toBe('simulated');
-    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousCloses).winner);
+    expect(stored?.winner).toEqual(rankMovers(bars, 'close-to-close', previousClosesOf(previousBars)).winner);
   });
 });

@@ -30,6 +30,8 @@ export function spawnCli(args: string[], env: Record<string, string>): ChildProc
 export interface ServeProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** Resolves with the first stderr line (logs) matching `pattern`, whenever it comes; rejects if the process exits first. */
+  logLine(pattern: RegExp): Promise<string>;
   stop(): Promise<number | null>;
 }
 
@@ -49,6 +51,7 @@ export function startServe(args: string[], env: Record<string, string>): Promise
       resolve({
         url: match[0],
         child,
+        logLine: (pattern) => firstLine(child, () => stderr, pattern),
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done(child.exitCode);
@@ -57,5 +60,27 @@ export function startServe(args: string[], env: Record<string, string>): Promise
           }),
       });
     });
+  });
+}
+
+function firstLine(child: ChildProcess, output: () => string, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const line = output()
+        .split('\n')
+        .find((candidate) => pattern.test(candidate));
+      if (line === undefined) return false;
+      child.stderr?.off('data', check);
+      child.off('exit', exited);
+      resolve(line);
+      return true;
+    };
+    const exited = (code: number | null) => {
+      child.stderr?.off('data', check);
+      reject(new Error(`stocks-cli exited ${code} before logging ${pattern}: ${output()}`));
+    };
+    if (check()) return;
+    child.stderr?.on('data', check);
+    child.once('exit', exited);
   });
 }

@@ -2,7 +2,9 @@
  * Builders for Massive response bodies in the exact shapes of massive-api.md (for nock), the error
  * bodies of its error table, a capturing logger and fake time for the provider's tests.
  */
-import { easternTime } from '../../core/index.ts';
+import type { Basis, Ranking } from '../../core/index.ts';
+import { easternTime, previousClosesOf, previousSession, rankMovers } from '../../core/index.ts';
+import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import type { AppLogger } from '../../adapters/observability/app-logger.ts';
 import type { MassiveProviderOptions } from '../../adapters/massive/massive-stock-quote-provider.ts';
@@ -171,4 +173,16 @@ export function testProvider(overrides: Partial<MassiveProviderOptions> = {}): {
     ...overrides,
   });
   return { provider, logger, time };
+}
+
+/** The ranking a session must get from the fake server's dataset (the simulated market's bars). */
+export function simulatedRanking(
+  symbols: readonly string[],
+  session: string,
+  seed: number,
+  basis: Basis = 'open-to-close',
+): Ranking {
+  const bars = symbols.map((symbol) => simulatedDailyBar(symbol, session, seed));
+  const previousBars = symbols.map((symbol) => simulatedDailyBar(symbol, previousSession(session), seed));
+  return rankMovers(bars, basis, previousClosesOf(previousBars));
 }

@@ -1,8 +1,9 @@
 /**
  * A loopback stand-in for the Massive REST API (massive-api.md): aggregates range, grouped daily and
  * open-close in their exact formats, from the simulated market's deterministic bars. It checks the
- * Bearer key, enforces a per-minute limit with real 429 bodies, injects faults on demand and counts
- * calls and bytes, for in-process tests, whole-process tests (through MASSIVE_BASE_URL) and benchmarks.
+ * Bearer key, enforces a per-minute limit with real 429 bodies, adds latency, injects faults on demand
+ * (fake-massive-faults.ts: refusals, broken transports and hostile data) and counts calls and bytes, for
+ * in-process tests, whole-process tests (through MASSIVE_BASE_URL) and benchmarks.
  *
  * Standalone: `node --import tsx test/support/fake-massive-server.ts --port 0` prints one JSON line
  * `{"baseUrl":...,"apiKey":...,"controlUrl":...}` and serves until SIGTERM. Other processes drive it
@@ -25,36 +26,8 @@ import {
   tradingSessions,
 } from '../../core/index.ts';
 import { DEFAULT_SIMULATION_SEED, simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
-
-export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
-
-export type FakeMassiveFault =
-  /** A 5xx; the body is an nginx-like HTML page by default, or empty, or a JSON error. */
-  | { readonly kind: 'server-error'; readonly status?: number; readonly body?: 'html' | 'empty' | 'json' }
-  /** Wait before answering normally (trips client timeouts). */
-  | { readonly kind: 'slow'; readonly delayMs: number }
-  | { readonly kind: 'malformed-json' }
-  /** A 200 whose body has the documented status but the wrong field types. */
-  | { readonly kind: 'wrong-shape' }
-  /** The 200-with-NOT_AUTHORIZED body that has been seen in the wild. */
-  | { readonly kind: 'ok-not-authorized' }
-  | { readonly kind: 'not-entitled' }
-  | { readonly kind: 'outside-plan-history' }
-  | { readonly kind: 'not-yet-available' }
-  | { readonly kind: 'rate-limited'; readonly emptyBody?: boolean; readonly retryAfterSeconds?: number }
-  /** Drop the socket without an answer: a network error on the client side. */
-  | { readonly kind: 'connection-reset' };
-
-/** Which requests a fault hits; omitted fields match everything. `times` defaults to every matching request. */
-export interface FakeFaultTarget {
-  readonly endpoint?: FakeMassiveEndpoint;
-  readonly ticker?: string;
-  /** For a range: any session inside it. */
-  readonly session?: string;
-  readonly times?: number;
-}
-
-export type FakeFaultSpec = FakeMassiveFault & FakeFaultTarget;
+import type { BarRow, FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveFault } from './fake-massive-faults.ts';
+import { alterBars, FaultBook, isDataFault, streamEndlessBody } from './fake-massive-faults.ts';
 
 export interface FakeMassiveSettings {
   /** Sessions on or after this date are refused "before end of day" (the free plan's today). */
@@ -156,11 +129,6 @@ interface Reply {
   readonly headers?: Record<string, string>;
 }
 
-interface ActiveFault {
-  readonly spec: FakeFaultSpec;
-  remaining: number;
-}
-
 function routeOf(pathname: string): ParsedRoute | undefined {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   // /v2/aggs/ticker/{ticker}/range/1/day/{from}/{to}
@@ -201,6 +169,10 @@ function json(status: number, body: unknown, headers?: Record<string, string>): 
   return { status, body: JSON.stringify(body), headers };
 }
 
+function rewritten(reply: Reply, change: (body: Record<string, unknown>) => Record<string, unknown>): Reply {
+  return { ...reply, body: JSON.stringify(change(JSON.parse(reply.body) as Record<string, unknown>)) };
+}
+
 export async function startFakeMassiveServer(
   options: FakeMassiveServerOptions = {},
 ): Promise<FakeMassiveServer> {
@@ -223,7 +195,7 @@ export async function startFakeMassiveServer(
     rangePageSize: options.rangePageSize,
     latencyMs: options.latencyMs ?? 0,
   };
-  let faults: ActiveFault[] = [];
+  const faults = new FaultBook();
   let acceptedStarts: number[] = [];
   let rateLimitReplies = 0;
   let requestCounter = 0;
@@ -266,26 +238,6 @@ export async function startFakeMassiveServer(
     return rateLimitReplies % 2 === 0 ? { status: 429, body: '' } : errorReply(429, MESSAGES.rateLimited);
   }
 
-  function faultFor(route: ParsedRoute, from?: string, to?: string): FakeFaultSpec | undefined {
-    const match = faults.find(({ spec }) => {
-      if (spec.endpoint !== undefined && spec.endpoint !== route.endpoint) return false;
-      if (spec.ticker !== undefined && spec.ticker !== route.ticker) return false;
-      if (spec.session !== undefined) {
-        if (route.endpoint === 'aggregates-range') {
-          if (from === undefined || to === undefined || spec.session < from || spec.session > to)
-            return false;
-        } else if (spec.session !== route.date) {
-          return false;
-        }
-      }
-      return true;
-    });
-    if (!match) return undefined;
-    match.remaining -= 1;
-    if (match.remaining <= 0) faults = faults.filter((fault) => fault !== match);
-    return match.spec;
-  }
-
   function faultReply(fault: FakeMassiveFault): Reply | 'reset' | undefined {
     switch (fault.kind) {
       case 'server-error': {
@@ -317,9 +269,44 @@ export async function startFakeMassiveServer(
       }
       case 'connection-reset':
         return 'reset';
-      case 'slow':
+      default:
+        // Slow answers and hostile data are normal answers, delayed or altered by answerWithFault.
         return undefined;
     }
+  }
+
+  /** The documented answer, or what a data fault makes of it. */
+  function answerWithFault(
+    route: ParsedRoute,
+    query: URLSearchParams,
+    from: string | undefined,
+    to: string | undefined,
+    fault: FakeFaultSpec | undefined,
+  ): Reply {
+    const isRange = route.endpoint === 'aggregates-range';
+    if (fault?.kind === 'wrong-ticker' && isRange) {
+      return answer({ ...route, ticker: fault.answerAs }, query, from, to);
+    }
+    const reply = answer(route, query, from, to);
+    if (fault === undefined || reply.status !== 200) return reply;
+    if (fault.kind === 'next-url-to-other-ticker' && isRange) {
+      const cursor = Buffer.from('limit=50000&sort=asc').toString('base64url');
+      return rewritten(reply, (body) => ({
+        ...body,
+        next_url:
+          `https://api.massive.com/v2/aggs/ticker/${encodeURIComponent(fault.answerAs)}/range/1/day/` +
+          `${route.from}/${route.to}?cursor=${cursor}`,
+      }));
+    }
+    if (isDataFault(fault)) {
+      return rewritten(reply, (body) => ({
+        ...body,
+        results: alterBars(fault, (body.results as BarRow[] | undefined) ?? [], (row) =>
+          easternDateOf(new Date(row.t)),
+        ),
+      }));
+    }
+    return reply;
   }
 
   /** The plan's window: history start and the not-yet-published sessions, for any endpoint. */
@@ -549,7 +536,13 @@ export async function startFakeMassiveServer(
     if (refusal) return later(settings.latencyMs, () => finish(refusal));
     const from = route.from === undefined ? undefined : rangeBoundDate(route.from);
     const to = route.to === undefined ? undefined : rangeBoundDate(route.to);
-    const fault = faultFor(route, from, to);
+    const fault = faults.take({ endpoint: route.endpoint, ticker: route.ticker, date: route.date, from, to });
+    if (fault?.kind === 'endless-body') {
+      return later(settings.latencyMs, () => {
+        requests.push({ endpoint: route.endpoint, path, status: 200 });
+        streamEndlessBody(response, rangeBar(route.ticker ?? 'AAPL', from ?? CALENDAR_FIRST_DATE));
+      });
+    }
     const faulted = fault ? faultReply(fault) : undefined;
     if (faulted === 'reset') {
       return later(settings.latencyMs, () => {
@@ -557,7 +550,7 @@ export async function startFakeMassiveServer(
         request.socket.destroy();
       });
     }
-    const reply = faulted ?? answer(route, url.searchParams, from, to);
+    const reply = faulted ?? answerWithFault(route, url.searchParams, from, to, fault);
     const delayMs = settings.latencyMs + (fault?.kind === 'slow' ? fault.delayMs : 0);
     later(delayMs, () => {
       if (!response.destroyed) finish(reply);
@@ -601,10 +594,10 @@ export async function startFakeMassiveServer(
       return [...requests];
     },
     setFault(spec) {
-      faults.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+      faults.add(spec);
     },
     clearFaults() {
-      faults = [];
+      faults.clear();
     },
     configure(update) {
       // An absent key keeps its setting; an explicit undefined clears the optional ones.
