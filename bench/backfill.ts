@@ -454,16 +454,8 @@ class WinnerOnlyRepository implements WinnerRepository {
     return undefined;
   }
 
-  async latest(): Promise<SessionResult[]> {
-    return [];
-  }
-
   async latestWinners(): Promise<WinnerRows> {
     return { rows: [], unreadable: [] };
-  }
-
-  async range(): Promise<SessionResult[]> {
-    return [];
   }
 
   async storedSessions(from: string, to: string): Promise<string[]> {
