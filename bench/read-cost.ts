@@ -1,96 +1,105 @@
 /**
- * What "latest 7 winners" costs as history grows: the pk/sk table's one Query against the Scan a
- * table keyed by date alone would need, with 10, 252 and 2,520 stored sessions, in one run against
- * the embedded dynalite store. Prints JSON. `npm run bench:read-cost`
+ * What a list of winners costs to read, by watchlist width (7, 50 and 500 tickers) and by stored
+ * history (1 year, the 365 sessions a full `days=365` list needs, and 25 years), in one run against
+ * the embedded dynalite store. Four ways of reading the same answer, each checked against the expected
+ * session dates:
+ * - compactWinnerRows: what the app does, DynamoDbWinnerRepository.latestWinners (the winner-rows index);
+ * - batchGetByDate: the strongest alternative, BatchGetItem of the known session dates on a table
+ *   keyed by date alone (its cost depends only on the items it asks for);
+ * - fullItemQuery: the previous read, the same Query on the table itself, reading whole rankings;
+ * - scanByDate (7 tickers, latest 7 only): the original baseline, a filtered Scan of the date-keyed table.
+ * Prints JSON. `npm run bench:read-cost`
  */
-import type { AttributeValue, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import {
-  CreateTableCommand,
-  QueryCommand as RawQueryCommand,
-  ScanCommand as RawScanCommand,
-} from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { performance } from 'node:perf_hooks';
+import type { AttributeValue, BatchGetItemCommandOutput, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, CreateTableCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RankedMover, SessionResult } from '../core/index.ts';
-import { addDays, lastSessions, rankMovers } from '../core/index.ts';
+import { performance } from 'node:perf_hooks';
+import type { SessionResult } from '../core/index.ts';
+import { addDays, lastSessions } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
-import { dynamoDbItemSize, readCapacityUnits } from '../adapters/dynamodb/dynamodb-item-size.ts';
 import type { ConsumedCapacityReport } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient, startEmbeddedDynamoDb } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
-import { simulatedDailyBar } from '../adapters/simulated/simulated-market.ts';
+import { batchWriteAll } from './support/dynamodb-batch-write.ts';
+import { simulatedSessionResult } from './support/simulated-session.ts';
 
-const HISTORY_SIZES = [10, 252, 2_520];
-const LATEST = 7;
+const WIDTHS = [7, 50, 500];
+const HISTORY_SIZES = [252, 365, 6_300];
+const LIST_DAYS = [7, 365];
 const AS_OF = '2026-11-20';
-/** A date-keyed table cannot sort: the baseline filters on a window wide enough to hold 7 sessions. */
-const BASELINE_WINDOW_DAYS = 14;
-const QUERY_SAMPLES = 300;
-const SCAN_SAMPLES = 60;
-const WARM_UP = 10;
+const SCAN_WINDOW_DAYS = 14;
+const WRITE_CHUNK = 100;
+const SAMPLE_BUDGET_MS = 1_500;
+const MAX_SAMPLES = 30;
 const WINNERS_TABLE_NAME = 'stock-winners';
-const BASELINE_TABLE_NAME = 'winners-by-date';
-const WATCHLIST = 'default';
 
 interface Measured {
+  readonly rcu: number;
   readonly requests: number;
-  readonly rcuReported: number;
-  readonly rcuComputed: number;
-  readonly bytesRead: number;
-  readonly latencyMs: { readonly median: number; readonly p99: number };
+  readonly medianMs: number;
   readonly samples: number;
 }
 
-const newestFirstSessions = lastSessions(HISTORY_SIZES.at(-1) ?? 0, AS_OF)
-  .sort()
-  .reverse();
+const newestFirst = lastSessions(HISTORY_SIZES.at(-1) ?? 0, AS_OF);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-read-cost-'));
 const store = await startEmbeddedDynamoDb({ dataDir });
 const client = createLocalDynamoDbClient(store.endpoint);
-const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
 try {
   await ensureWinnersTable(client, WINNERS_TABLE_NAME);
-  await createBaselineTable();
-  const capacity: ConsumedCapacityReport[] = [];
-  const repository = new DynamoDbWinnerRepository({
-    client,
-    tableName: WINNERS_TABLE_NAME,
-    watchlist: WATCHLIST,
-    onConsumedCapacity: (report) => capacity.push(report),
-  });
-
   const results = [];
-  let stored = 0;
-  for (const size of HISTORY_SIZES) {
-    const added = newestFirstSessions.slice(stored, size).map(sessionResult);
-    await saveInBatches(added, (result) => repository.save(result));
-    await writeBaseline(added);
-    stored = size;
-
-    const query = await measureLatestQuery(repository, capacity);
-    const scan = await measureScanBaseline();
-    if (scan.dates.join() !== query.dates.join()) {
-      throw new Error(
-        `The scan and the query disagree on the latest ${LATEST}: ${scan.dates} vs ${query.dates}`,
-      );
-    }
-    results.push({
-      storedSessions: size,
-      latest7Query: query.measured,
-      scanWithFilterBaseline: scan.measured,
-      rcuRatioScanToQuery: round(scan.measured.rcuReported / query.measured.rcuReported, 1),
-      latencyRatioScanToQuery: round(scan.measured.latencyMs.median / query.measured.latencyMs.median, 1),
+  for (const width of WIDTHS) {
+    const symbols = watchlistOf(width);
+    const watchlist = `w${width}`;
+    const byDateTable = `winners-by-date-${width}`;
+    await createDateKeyedTable(byDateTable);
+    const capacity: ConsumedCapacityReport[] = [];
+    const repository = new DynamoDbWinnerRepository({
+      client,
+      tableName: WINNERS_TABLE_NAME,
+      watchlist,
+      onConsumedCapacity: (report) => capacity.push(report),
     });
+    let stored = 0;
+    for (const size of HISTORY_SIZES) {
+      await storeSessions(newestFirst.slice(stored, size), symbols, repository, byDateTable, width);
+      stored = size;
+      const reads: Record<string, unknown> = {};
+      for (const days of LIST_DAYS.filter((days) => days <= size)) {
+        const expected = newestFirst.slice(0, days);
+        const compact = await measure(expected, async () => {
+          capacity.length = 0;
+          const { rows, unreadable } = await repository.latestWinners(days, AS_OF);
+          if (unreadable.length > 0) throw new Error(`unreadable sessions: ${JSON.stringify(unreadable)}`);
+          return {
+            dates: rows.map((row) => row.date),
+            rcu: capacity.reduce((sum, report) => sum + report.capacityUnits, 0),
+            requests: capacity.reduce((sum, report) => sum + report.requests, 0),
+          };
+        });
+        const batchGet = await measure(expected, () => batchGetByDate(byDateTable, expected));
+        const fullItems = await measure(expected, () => fullItemQuery(watchlist, days));
+        const scan =
+          width === DEFAULT_WATCHLIST.length && days === 7
+            ? await measure(expected, () => scanByDate(byDateTable, days))
+            : undefined;
+        reads[`latest${days}`] = {
+          compactWinnerRows: compact,
+          batchGetByDate: batchGet,
+          fullItemQuery: fullItems,
+          ...(scan && { scanByDate: scan }),
+          rcuRatioBatchGetToCompact: round(batchGet.rcu / compact.rcu, 1),
+          rcuRatioFullItemsToCompact: round(fullItems.rcu / compact.rcu, 1),
+        };
+      }
+      results.push({ tickers: width, storedSessions: size, years: round(size / 252, 1), reads });
+    }
   }
 
-  const queryRcus = results.map((result) => result.latest7Query.rcuReported);
-  const tenYears = results.at(-1);
   console.log(
     JSON.stringify(
       {
@@ -98,33 +107,28 @@ try {
         command: 'npm run bench:read-cost',
         store:
           'dynalite 4.0.0 in-process over LevelDB (the embedded store); client and server share one process',
-        question: `read capacity and latency of "latest ${LATEST} winners" as the stored history grows`,
-        watchlist: { name: WATCHLIST, symbols: DEFAULT_WATCHLIST.length },
-        itemBytes: await storedItemBytes(),
+        question: 'read capacity of "latest 7" and "days=365" by watchlist width and stored history',
+        asOf: AS_OF,
         method: {
-          latest7Query:
-            `DynamoDbWinnerRepository.latest(${LATEST}): one Query on pk = WATCHLIST#${WATCHLIST}, ` +
-            `ScanIndexForward=false, Limit=${LATEST}, eventually consistent; latency includes validation.`,
-          scanWithFilterBaseline:
-            `table "${BASELINE_TABLE_NAME}" keyed by date alone (no sort key): Scan with FilterExpression ` +
-            `date >= as-of minus ${BASELINE_WINDOW_DAYS} days, every page (LastEvaluatedKey), then sort and ` +
-            `keep the newest ${LATEST}; eventually consistent. Both return the same ${LATEST} sessions (checked).`,
-          rcuReported:
-            'ConsumedCapacity.CapacityUnits returned by dynalite for ReturnConsumedCapacity=TOTAL, summed over ' +
-            "requests. dynalite reports it for Query and Scan by AWS's rules: item sizes summed per request, " +
-            'rounded up to 4 KB, halved for eventually consistent reads.',
-          rcuComputed:
-            'the same documented rules applied by this script to the marshalled items each request read ' +
-            '(adapters/dynamodb/dynamodb-item-size.ts; per page for the Scan): an independent cross-check.',
-          requests:
-            "dynalite ends a page at 1 MB of its own compact encoding, so its Scan needs fewer pages than AWS's " +
-            '(1 MB of item data: 2 at ten years here); the capacity differs only by the rounding per page.',
+          compactWinnerRows:
+            'DynamoDbWinnerRepository.latestWinners(days, asOf): one Query on the winner-rows index ' +
+            '(the table keys, projecting winner, basis and source), ScanIndexForward=false, Limit=days.',
+          batchGetByDate:
+            'BatchGetItem of the known session dates (up to 100 keys a request) on a table keyed by date alone ' +
+            'holding the same items. It reads by key, so the rest of the history cannot change its cost: at 50 ' +
+            'and 500 tickers that table holds only the 365 newest sessions, at 7 tickers the whole history.',
+          fullItemQuery:
+            'the read before the index: the same Query on the table itself, reading the whole rankings.',
+          scanByDate: `Scan of the date-keyed table filtered to the last ${SCAN_WINDOW_DAYS} days, every page, newest ${LIST_DAYS[0]} kept.`,
+          rcu:
+            'ConsumedCapacity.CapacityUnits reported by dynalite for ReturnConsumedCapacity=TOTAL, summed over ' +
+            'requests, by AWS rules: a Query or Scan sums its item sizes per request, BatchGetItem rounds each ' +
+            'item up to 4 KB; eventually consistent reads cost half.',
+          answer: 'every read is checked to return exactly the expected session dates, newest first',
+          medianMs: `median latency over up to ${MAX_SAMPLES} samples within ${SAMPLE_BUDGET_MS} ms (at least 3)`,
         },
         results,
-        targets: {
-          latest7RcuFlatAtMostOne: queryRcus.every((rcu) => rcu === queryRcus[0] && rcu <= 1),
-          scanAtLeast100xAtTenYears: (tenYears?.rcuRatioScanToQuery ?? 0) >= 100,
-        },
+        targets: targetsOf(results),
       },
       null,
       2,
@@ -136,31 +140,71 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-/** One session of the default watchlist, ranked from the simulated market: realistic prices and sizes. */
-function sessionResult(date: string): SessionResult {
-  const bars = DEFAULT_WATCHLIST.map((symbol) => simulatedDailyBar(symbol, date));
-  const { winner, ranking, excluded } = rankMovers(bars);
+type Result = {
+  tickers: number;
+  storedSessions: number;
+  reads: Record<string, unknown>;
+};
+
+function targetsOf(results: Result[]) {
+  const rcu = (result: Result, days: number, way: string) =>
+    (result.reads[`latest${days}`] as Record<string, Measured> | undefined)?.[way]?.rcu ?? undefined;
+  const flat = (days: number) =>
+    WIDTHS.every((width) => {
+      const costs = results
+        .filter((result) => result.tickers === width)
+        .map((result) => rcu(result, days, 'compactWinnerRows'))
+        .filter((cost) => cost !== undefined);
+      return costs.length >= 2 && costs.every((cost) => cost === costs[0]);
+    });
   return {
-    date,
-    winner: winner as RankedMover,
-    ranking,
-    excluded,
-    basis: 'open-to-close',
-    source: 'simulated',
-    computedAt: `${date}T21:30:00.000Z`,
+    latest7AtMostOneRcu: results.every((result) => (rcu(result, 7, 'compactWinnerRows') ?? Infinity) <= 1),
+    latest7NoMoreThanBatchGet: results.every(
+      (result) =>
+        (rcu(result, 7, 'compactWinnerRows') ?? Infinity) <= (rcu(result, 7, 'batchGetByDate') ?? -Infinity),
+    ),
+    days365AtMostEightRcu: results
+      .filter((result) => result.storedSessions >= 365)
+      .every((result) => (rcu(result, 365, 'compactWinnerRows') ?? Infinity) <= 8),
+    latest7FlatFrom1To25Years: flat(7),
+    days365FlatAcrossHistory: flat(365),
   };
 }
 
-async function saveInBatches<T>(items: T[], write: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += 25) {
-    await Promise.all(items.slice(start, start + 25).map(write));
+/** The default watchlist, then made-up tickers (4 letters) up to `width`. */
+function watchlistOf(width: number): string[] {
+  const symbols: string[] = [...DEFAULT_WATCHLIST];
+  for (let index = 0; symbols.length < width; index++) {
+    const letters = [676, 26, 1].map((unit) => String.fromCharCode(65 + (Math.floor(index / unit) % 26)));
+    symbols.push(`Z${letters.join('')}`);
+  }
+  return symbols.slice(0, width);
+}
+
+async function storeSessions(
+  dates: string[],
+  symbols: readonly string[],
+  repository: DynamoDbWinnerRepository,
+  byDateTable: string,
+  width: number,
+): Promise<void> {
+  const newest365 = new Set(newestFirst.slice(0, 365));
+  for (let start = 0; start < dates.length; start += WRITE_CHUNK) {
+    const chunk = dates
+      .slice(start, start + WRITE_CHUNK)
+      .map((date) => simulatedSessionResult(date, symbols));
+    const outcomes = await repository.saveMany(chunk);
+    if (outcomes.some((outcome) => outcome !== 'stored')) throw new Error('a session was not stored');
+    const keyed =
+      width === DEFAULT_WATCHLIST.length ? chunk : chunk.filter((result) => newest365.has(result.date));
+    await writeDateKeyed(byDateTable, keyed);
   }
 }
 
-async function createBaselineTable(): Promise<void> {
+async function createDateKeyedTable(tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
-      TableName: BASELINE_TABLE_NAME,
+      TableName: tableName,
       AttributeDefinitions: [{ AttributeName: 'date', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'date', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -169,144 +213,120 @@ async function createBaselineTable(): Promise<void> {
 }
 
 /** The same attributes as the winners table's items, keyed by date alone. */
-async function writeBaseline(results: SessionResult[]): Promise<void> {
-  for (let start = 0; start < results.length; start += 25) {
-    const requests = results.slice(start, start + 25).map((result) => {
-      const { pk: _pk, sk: _sk, ...attributes } = toWinnerItem(result, WATCHLIST, new Date());
-      return { PutRequest: { Item: { date: result.date, ...attributes } } };
-    });
-    let unprocessed: typeof requests | undefined = requests;
-    while (unprocessed?.length) {
-      const response = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [BASELINE_TABLE_NAME]: unprocessed } }),
-      );
-      unprocessed = response.UnprocessedItems?.[BASELINE_TABLE_NAME] as typeof requests | undefined;
-    }
-  }
-}
-
-async function measureLatestQuery(repository: DynamoDbWinnerRepository, capacity: ConsumedCapacityReport[]) {
-  let dates: string[] = [];
-  const latencies = await timeRepeatedly(QUERY_SAMPLES, async () => {
-    dates = (await repository.latest(LATEST)).map((result) => result.date);
+async function writeDateKeyed(tableName: string, results: SessionResult[]): Promise<void> {
+  const items = results.map((result) => {
+    const { pk: _pk, sk: _sk, ...attributes } = toWinnerItem(result, 'default', new Date());
+    return { date: result.date, ...attributes };
   });
-  const report = capacity.at(-1) as ConsumedCapacityReport;
-  capacity.length = 0;
-  const raw = await client.send(
-    new RawQueryCommand({
-      TableName: WINNERS_TABLE_NAME,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: watchlistPartitionKey(WATCHLIST) } },
-      ScanIndexForward: false,
-      Limit: LATEST,
-    }),
-  );
-  const bytesRead = sizeOf(raw.Items);
-  const measured: Measured = {
-    requests: report.requests,
-    rcuReported: report.capacityUnits,
-    rcuComputed: readCapacityUnits(bytesRead),
-    bytesRead,
-    latencyMs: summarize(latencies),
-    samples: latencies.length,
-  };
-  return { measured, dates };
+  await batchWriteAll(client, tableName, items);
 }
 
-async function measureScanBaseline() {
-  const since = addDays(AS_OF, -BASELINE_WINDOW_DAYS);
-  let dates: string[] = [];
-  let consumed: (ConsumedCapacity | undefined)[] = [];
-  const latencies = await timeRepeatedly(SCAN_SAMPLES, async () => {
-    const found: string[] = [];
-    consumed = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new ScanCommand({
-          TableName: BASELINE_TABLE_NAME,
-          FilterExpression: '#date >= :since',
-          ExpressionAttributeNames: { '#date': 'date' },
-          ExpressionAttributeValues: { ':since': since },
+interface Read {
+  readonly dates: string[];
+  readonly rcu: number;
+  readonly requests: number;
+}
+
+function read(dates: string[], consumed: (ConsumedCapacity | undefined)[]): Read {
+  const rcu = consumed.reduce((sum, entry) => sum + (entry?.CapacityUnits ?? 0), 0);
+  return { dates, rcu, requests: consumed.length };
+}
+
+async function batchGetByDate(tableName: string, dates: string[]): Promise<Read> {
+  const found: string[] = [];
+  const consumed: (ConsumedCapacity | undefined)[] = [];
+  for (let start = 0; start < dates.length; start += 100) {
+    let keys: Record<string, AttributeValue>[] | undefined = dates
+      .slice(start, start + 100)
+      .map((date) => ({ date: { S: date } }));
+    while (keys?.length) {
+      const response: BatchGetItemCommandOutput = await client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [tableName]: { Keys: keys } },
           ReturnConsumedCapacity: 'TOTAL',
-          ...(startKey && { ExclusiveStartKey: startKey }),
         }),
       );
-      found.push(...(page.Items ?? []).map((item) => item.date as string));
-      consumed.push(page.ConsumedCapacity);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    dates = found.sort().reverse().slice(0, LATEST);
-  });
-  const pageBytes = await scannedBytesPerPage();
-  const measured: Measured = {
-    requests: consumed.length,
-    rcuReported: consumed.reduce((sum, entry) => sum + (entry?.CapacityUnits ?? 0), 0),
-    rcuComputed: pageBytes.reduce((sum, bytes) => sum + readCapacityUnits(bytes), 0),
-    bytesRead: pageBytes.reduce((sum, bytes) => sum + bytes, 0),
-    latencyMs: summarize(latencies),
+      found.push(...(response.Responses?.[tableName] ?? []).map((item) => item.date?.S ?? ''));
+      consumed.push(...(response.ConsumedCapacity ?? []));
+      keys = response.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  // BatchGetItem answers in no particular order: the caller sorts, as it would.
+  return read(found.sort().reverse(), consumed);
+}
+
+async function fullItemQuery(watchlist: string, days: number): Promise<Read> {
+  const dates: string[] = [];
+  const consumed: (ConsumedCapacity | undefined)[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: WINNERS_TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
+        ExpressionAttributeValues: { ':pk': { S: watchlistPartitionKey(watchlist) }, ':asOf': { S: AS_OF } },
+        ScanIndexForward: false,
+        Limit: days - dates.length,
+        ReturnConsumedCapacity: 'TOTAL',
+        ...(startKey && { ExclusiveStartKey: startKey }),
+      }),
+    );
+    dates.push(...(page.Items ?? []).map((item) => item.sk?.S ?? ''));
+    consumed.push(page.ConsumedCapacity);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && dates.length < days);
+  return read(dates, consumed);
+}
+
+async function scanByDate(tableName: string, days: number): Promise<Read> {
+  const found: string[] = [];
+  const consumed: (ConsumedCapacity | undefined)[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#date >= :since',
+        ExpressionAttributeNames: { '#date': 'date' },
+        ExpressionAttributeValues: { ':since': { S: addDays(AS_OF, -SCAN_WINDOW_DAYS) } },
+        ReturnConsumedCapacity: 'TOTAL',
+        ...(startKey && { ExclusiveStartKey: startKey }),
+      }),
+    );
+    found.push(...(page.Items ?? []).map((item) => item.date?.S ?? ''));
+    consumed.push(page.ConsumedCapacity);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return read(found.sort().reverse().slice(0, days), consumed);
+}
+
+/** Times `read` repeatedly; every answer must be exactly the expected dates, and every one costs the same. */
+async function measure(expected: string[], reader: () => Promise<Read>): Promise<Measured> {
+  const latencies: number[] = [];
+  let cost: { rcu: number; requests: number } | undefined;
+  const started = performance.now();
+  while (
+    latencies.length < 3 ||
+    (latencies.length < MAX_SAMPLES && performance.now() - started < SAMPLE_BUDGET_MS)
+  ) {
+    const start = performance.now();
+    const { dates, rcu, requests } = await reader();
+    latencies.push(performance.now() - start);
+    if (dates.join() !== expected.join()) {
+      throw new Error(
+        `wrong answer: ${dates.length} sessions (${dates.slice(0, 3)}...), expected ${expected.length}`,
+      );
+    }
+    if (cost && cost.rcu !== rcu) throw new Error(`the same read cost ${cost.rcu} then ${rcu} RCU`);
+    cost = { rcu, requests };
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    rcu: cost?.rcu ?? 0,
+    requests: cost?.requests ?? 0,
+    medianMs: round(latencies[Math.floor(latencies.length / 2)] ?? 0, 2),
     samples: latencies.length,
   };
-  return { measured, dates };
-}
-
-/** A Scan is billed on every item it reads, matched by the filter or not: the same pages, unfiltered. */
-async function scannedBytesPerPage(): Promise<number[]> {
-  const pages: number[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new RawScanCommand({
-        TableName: BASELINE_TABLE_NAME,
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    pages.push(sizeOf(page.Items));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return pages;
-}
-
-/** Sizes of the stored items themselves, read back marshalled as DynamoDB holds them. */
-async function storedItemBytes(): Promise<{ median: number; max: number; limit: number }> {
-  const sizes: number[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new RawQueryCommand({
-        TableName: WINNERS_TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: watchlistPartitionKey(WATCHLIST) } },
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    sizes.push(...(page.Items ?? []).map((item) => dynamoDbItemSize(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  sizes.sort((a, b) => a - b);
-  return { median: sizes[Math.floor(sizes.length / 2)] ?? 0, max: sizes.at(-1) ?? 0, limit: 400 * 1024 };
-}
-
-function sizeOf(items: Record<string, AttributeValue>[] | undefined): number {
-  return (items ?? []).reduce((sum, item) => sum + dynamoDbItemSize(item), 0);
-}
-
-async function timeRepeatedly(samples: number, action: () => Promise<void>): Promise<number[]> {
-  for (let index = 0; index < WARM_UP; index++) await action();
-  const latencies: number[] = [];
-  for (let index = 0; index < samples; index++) {
-    const start = performance.now();
-    await action();
-    latencies.push(performance.now() - start);
-  }
-  return latencies;
-}
-
-function summarize(latencies: number[]): { median: number; p99: number } {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (quantile: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] ?? 0;
-  return { median: round(at(0.5), 2), p99: round(at(0.99), 2) };
 }
 
 function round(value: number, digits: number): number {

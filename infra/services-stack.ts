@@ -45,6 +45,12 @@ export const TABLE_ACTIONS = {
   sync: ['dynamodb:PutItem', 'dynamodb:Query'],
 } as const;
 
+/** The indexes each function queries: the API lists winners from the winner-rows index. */
+const INDEXES_QUERIED: Record<keyof typeof TABLE_ACTIONS, readonly string[]> = {
+  api: [WINNERS_TABLE.winnerRowsIndex.name],
+  sync: [],
+};
+
 /**
  * One JSON line per request: who asked what, the answer, how long it took, and what went wrong at the
  * gateway or in the integration (API Gateway's `$context.error` and `$context.integration.error`).
@@ -123,8 +129,8 @@ export class ServicesStack extends Stack {
       },
     });
 
-    this.grantTableAccess(this.apiFunction, table, TABLE_ACTIONS.api, config.app.watchlistName);
-    this.grantTableAccess(this.syncFunction, table, TABLE_ACTIONS.sync, config.app.watchlistName);
+    this.grantTableAccess(this.apiFunction, table, 'api', config.app.watchlistName);
+    this.grantTableAccess(this.syncFunction, table, 'sync', config.app.watchlistName);
     // SecureStrings under the AWS managed key aws/ssm need no kms:Decrypt in the role: that key's
     // policy already lets SSM decrypt for any principal of the account allowed to read the parameter.
     this.syncFunction.addToRolePolicy(
@@ -155,31 +161,38 @@ export class ServicesStack extends Stack {
   }
 
   /**
-   * Per function: its exact actions on the table, and Query on the winner-rows index (what lists and
-   * the sync's stored-session check read), nothing else, and only in its own watchlist's partition.
-   * Conditional writes are the repository's job: IAM cannot require a ConditionExpression, but it can
-   * confine every call to `WATCHLIST#<name>`. A transactional write needs PutItem on each of its items.
+   * Per function: its exact actions on the table, Query on the indexes it reads, nothing else, and
+   * only in its own watchlist's partition. Conditional writes are the repository's job: IAM cannot
+   * require a ConditionExpression, but it can confine every call to `WATCHLIST#<name>`. A transactional
+   * write needs PutItem on each of its items, nothing more.
    */
-  private grantTableAccess(fn: NodejsFunction, table: ITable, actions: readonly string[], watchlist: string) {
+  private grantTableAccess(
+    fn: NodejsFunction,
+    table: ITable,
+    role: keyof typeof TABLE_ACTIONS,
+    watchlist: string,
+  ) {
     const ownPartition = {
       'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [watchlistPartitionKey(watchlist)] },
     };
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: [...actions],
+        actions: [...TABLE_ACTIONS[role]],
         resources: [table.tableArn],
         conditions: ownPartition,
       }),
     );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${WINNERS_TABLE.winnerRowsIndex.name}`],
-        conditions: ownPartition,
-      }),
-    );
+    for (const index of INDEXES_QUERIED[role]) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${index}`],
+          conditions: ownPartition,
+        }),
+      );
+    }
   }
 
   private createDeadLetterQueue(): Queue {

@@ -145,6 +145,11 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+/** Whether `error` is the AWS SDK's error of that name (its exception classes are not shared across clients). */
+export function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
 /** Maps an AWS SDK failure to the typed error that says what to do about it. */
 export function toDynamoDbError(error: unknown, tableName: string): Error {
   if (error instanceof DynamoDbError || !(error instanceof Error)) {

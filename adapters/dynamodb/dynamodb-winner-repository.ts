@@ -18,7 +18,7 @@ import type {
 } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
-import { DynamoDbRequestError, toDynamoDbError } from './dynamodb-errors.ts';
+import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
 import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
@@ -49,8 +49,10 @@ const systemClock: Clock = { now: () => new Date() };
 /** DynamoDB's limits on one TransactWriteItems: 100 actions; 4 MB in all, kept well under here. */
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
-/** Rounds of a transaction cancelled by a concurrent one (TransactionConflict) before giving up. */
-const MAX_TRANSACTION_ROUNDS = 6;
+/** Rounds of a transaction lost to concurrent ones (TransactionConflict only) before giving up. */
+const MAX_CONFLICT_ROUNDS = 6;
+/** Per-item reasons of a cancelled transaction that another round settles; any other is a failure. */
+const RETRIED_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
 /** Conditional PutItems in flight at once where the store has no transactions. */
 const PUTS_IN_FLIGHT = 16;
 const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
@@ -175,12 +177,16 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return { rows, unreadable };
   }
 
-  /** Reads the winner-rows index too: its entries are about 150 bytes, the items up to tens of KB. */
+  /**
+   * Reads the table, not the index: what decides whether a sync fetches a session again is whether
+   * its item is there, and an index entry can outlive its item when an embedded store is repaired.
+   */
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await this.queryWinnerRows('storedSessions', {
+    const items = await this.query('storedSessions', {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
+      ProjectionExpression: 'sk',
     });
     return items.map((item) => sessionDateOf(item, this.tableName));
   }
@@ -229,14 +235,19 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return outcomes;
   }
 
-  /** The outcome of each item, or undefined when the store has no transactions. */
+  /**
+   * The outcome of each item, or undefined when the store has no transactions. The SDK gives each
+   * request an idempotency token, so its own retry of a transaction that did commit is answered as a
+   * success, not as a conflict with itself.
+   */
   private async transact(
     items: WinnerItem[],
     options: { overwrite?: boolean },
   ): Promise<SaveOutcome[] | undefined> {
     const outcomes = new Array<SaveOutcome | undefined>(items.length);
     let pending = items.map((_, index) => index);
-    for (let round = 1; pending.length > 0; round++) {
+    let conflicts = 0;
+    while (pending.length > 0) {
       try {
         const response = await this.documents.send(
           new TransactWriteCommand({
@@ -260,14 +271,18 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
           return undefined;
         }
         const reasons = cancellationReasons(error);
-        if (!reasons || round >= MAX_TRANSACTION_ROUNDS) throw toDynamoDbError(error, this.tableName);
-        pending = pending.filter((index, position) => {
-          const code = reasons[position] ?? 'None';
-          if (code === 'ConditionalCheckFailed') outcomes[index] = 'already-present';
-          else if (code !== 'None' && code !== 'TransactionConflict') throw toDynamoDbError(error, this.tableName);
-          return code !== 'ConditionalCheckFailed';
-        });
-        if (reasons.includes('TransactionConflict')) await pause(20 * 2 ** round * Math.random());
+        const retryable = reasons?.every((code) => RETRIED_CANCELLATIONS.has(code));
+        if (!reasons || !retryable) throw toDynamoDbError(error, this.tableName);
+        // Sessions found stored are settled; a round that settles none was lost to a concurrent
+        // transaction only, and is retried a bounded number of times after a short random pause.
+        const settled = pending.filter((_, position) => reasons[position] === 'ConditionalCheckFailed');
+        for (const index of settled) outcomes[index] = 'already-present';
+        pending = pending.filter((index) => !settled.includes(index));
+        if (settled.length === 0) {
+          conflicts++;
+          if (conflicts >= MAX_CONFLICT_ROUNDS) throw toDynamoDbError(error, this.tableName);
+          await pause(20 * 2 ** conflicts * Math.random());
+        }
       }
     }
     return outcomes as SaveOutcome[];
@@ -298,7 +313,12 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
       return this.query(operation, {
         ...input,
         ProjectionExpression: '#sk, #winner, #basis, #source',
-        ExpressionAttributeNames: { '#sk': 'sk', '#winner': 'winner', '#basis': 'basis', '#source': 'source' },
+        ExpressionAttributeNames: {
+          '#sk': 'sk',
+          '#winner': 'winner',
+          '#basis': 'basis',
+          '#source': 'source',
+        },
       });
     }
   }
@@ -384,10 +404,6 @@ function cancellationReasons(error: unknown): string[] | undefined {
 function indexUnavailable(error: unknown): boolean {
   const cause = error instanceof DynamoDbRequestError ? error.cause : undefined;
   return isNamed(cause, 'ValidationException') && (cause as Error).message.includes(WINNER_ROWS_INDEX);
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 function pause(ms: number): Promise<void> {

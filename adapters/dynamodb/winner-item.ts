@@ -76,7 +76,9 @@ export function fromWinnerItem(item: Record<string, unknown>, tableName: string)
  * those attributes projected) into a WinnerRow, or says why it cannot: one damaged session is
  * reported by the list that meets it, never fatal to it.
  */
-export function toWinnerRow(item: Record<string, unknown>): { row: WinnerRow } | { unreadable: UnreadableSession } {
+export function toWinnerRow(
+  item: Record<string, unknown>,
+): { row: WinnerRow } | { unreadable: UnreadableSession } {
   const parsed = winnerRowSchema.safeParse(item);
   if (!parsed.success) {
     return { unreadable: { date: String(item.sk), reason: problemsOf(parsed.error).join('; ') } };
@@ -99,10 +101,13 @@ function unstorableNumbers(value: unknown, path: string): string[] {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
     const storable =
-      Number.isFinite(value) && magnitude <= Number.MAX_SAFE_INTEGER && (magnitude === 0 || magnitude >= 1e-130);
+      Number.isFinite(value) &&
+      magnitude <= Number.MAX_SAFE_INTEGER &&
+      (magnitude === 0 || magnitude >= 1e-130);
     return storable ? [] : [`${path || 'value'} = ${value}`];
   }
-  if (Array.isArray(value)) return value.flatMap((entry, index) => unstorableNumbers(entry, `${path}[${index}]`));
+  if (Array.isArray(value))
+    return value.flatMap((entry, index) => unstorableNumbers(entry, `${path}[${index}]`));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([name, entry]) =>
       unstorableNumbers(entry, path ? `${path}.${name}` : name),

@@ -1,6 +1,6 @@
 import type { CreateTableCommandInput, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
+import { isNamed, toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts';
 
 /**
  * The one definition of the winners table, shared by the CDK stack and the local stores. One partition
@@ -17,7 +17,11 @@ import { toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-errors.ts
  * - with the table's own keys every item is in the index, including items written before the index
  *   existed (DynamoDB backfills it when it is added) and damaged items, which a list then reports as
  *   unreadable instead of silently skipping;
- * - an index is eventually consistent, as the table's reads already are here (see the repository).
+ * - an index is eventually consistent, as the table's reads already are here (see the repository):
+ *   on AWS a list may miss a session for the moment after it is written, never show one not written.
+ *   dynalite writes an index entry just before its item; a process killed between the two leaves a
+ *   winner row whose item is absent. `storedSessions` reads the table, so the next sync stores that
+ *   session again and the two agree; the list never shows a winner the sync did not compute.
  */
 export const WINNERS_TABLE = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -112,8 +116,4 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     delayMs = Math.min(delayMs * 2, 2_000);
   }
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }

@@ -127,7 +127,9 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
         .withMoves([{ symbol: 'MSFT', open: 10, close: 11 }])
         .build();
       await repository.save(earlier);
-      const batch = ['2026-11-20', '2026-11-18', '2026-11-19'].map((date) => aSessionResult().on(date).build());
+      const batch = ['2026-11-20', '2026-11-18', '2026-11-19'].map((date) =>
+        aSessionResult().on(date).build(),
+      );
 
       expect(await repository.saveMany(batch)).toEqual(['stored', 'already-present', 'stored']);
 
@@ -194,7 +196,8 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
       const storedBy = new Map<string, string[]>();
       const record = (results: SessionResult[], outcomes: SaveOutcome[], writer: string) =>
         results.forEach((result, index) => {
-          if (outcomes[index] === 'stored') storedBy.set(result.date, [...(storedBy.get(result.date) ?? []), writer]);
+          if (outcomes[index] === 'stored')
+            storedBy.set(result.date, [...(storedBy.get(result.date) ?? []), writer]);
         });
       record(first, firstOutcomes, 'AAPL');
       record(second, secondOutcomes, 'MSFT');

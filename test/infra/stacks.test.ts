@@ -232,7 +232,6 @@ describe('least privilege', () => {
         Resource: tableArn,
         Condition: ownPartition,
       },
-      queryWinnerRows,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],

