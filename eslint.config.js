@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'web/dist/', 'dist/', 'coverage/', 'test-artifacts/', '.stocks-data/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'web/dist/',
+      'dist/',
+      'coverage/',
+      'test-artifacts/',
+      '.stocks-data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

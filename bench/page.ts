@@ -1,7 +1,8 @@
 /**
  * The dashboard in headless Chromium against `stocks-cli serve` (90 simulated sessions stored, one left
  * unstored): bytes transferred for a cold load and the time from navigation to the winners table on screen,
- * median of several cold runs, next to a blank page served by the same server in the same run. Prints JSON.
+ * median of several cold runs, next to a blank page served by the same server in the same run (target:
+ * the table at most 250 ms after the blank page). Prints JSON.
  *
  *   npm run bench:page [-- --runs 9] [-- --screenshot docs/dashboard.png]
  */
@@ -26,7 +27,8 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const DAYS = Number(args.days);
 const BUDGET_BYTES = 60 * 1024;
-const TARGET_MS = 500;
+/** Issue 12: the table at most this long after a blank page from the same server (medians). */
+const OVER_BLANK_TARGET_MS = 250;
 const BLANK_PAGE = 'bench-blank.html';
 
 interface LoadSample {
@@ -151,6 +153,7 @@ try {
     const first = board[0] as LoadSample;
     const boardTime = summary(board);
     const dist = distGzipBytes(distDir);
+    const overBlankMs = Math.round((boardTime.medianMs - summary(blank).medianMs) * 10) / 10;
     console.log(
       JSON.stringify(
         {
@@ -172,15 +175,14 @@ try {
           timeToTable: {
             ...boardTime,
             measuredAs: 'navigation start to the first animation frame with the winners table visible',
-            targetMs: TARGET_MS,
-            withinTarget: boardTime.medianMs <= TARGET_MS,
           },
           baselineBlankPage: {
             ...summary(blank),
             transferBytes: (blank[0] as LoadSample).transferBytes,
             measuredAs: 'the same server and method, a static page with one paragraph',
           },
-          overBaselineMs: Math.round((boardTime.medianMs - summary(blank).medianMs) * 10) / 10,
+          overBaselineMs: overBlankMs,
+          targets: { [`overBaselineMs <= ${OVER_BLANK_TARGET_MS}`]: overBlankMs <= OVER_BLANK_TARGET_MS },
         },
         null,
         2,

@@ -6,7 +6,7 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { DEFAULT_TABLE_NAME } from '../config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
-import { createLocalDynamoDbClient } from '../dynamodb/embedded-dynamodb.ts';
+import { createLocalDynamoDbClient, PLACEHOLDER_CREDENTIALS } from '../dynamodb/embedded-dynamodb.ts';
 import { MoversApi } from '../http/movers-api.ts';
 import { ResponseCache } from '../http/response-cache.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
@@ -26,16 +26,13 @@ export interface ContainerOverrides {
   readonly dynamoDbClient?: DynamoDBClient;
 }
 
-/** Signs requests to a DynamoDB-compatible server when no AWS credentials resolve: it needs some, not real ones. */
-const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
 /**
  * The one DynamoDB client factory.
  * - AWS (no endpoint): the SDK's defaults.
  * - `DYNAMODB_ENDPOINT` (DynamoDB Local, LocalStack): the SDK's default credential chain and region
  *   (environment, then profile), as the AWS CLI uses them: DynamoDB Local keeps a separate database
  *   per access key and region, so signing differently from the AWS CLI would silently use another
- *   one. Placeholder credentials only when none resolve; AWS_REGION's setting when no region does.
+ *   one. Placeholder credentials only when none resolve; AWS_DEFAULT_REGION or us-east-1 when no region does.
  * - `embedded`: the CLI's own dynalite store ignores credentials, so none are looked up.
  */
 export function createDynamoDbClient(

@@ -110,11 +110,11 @@ export const CONFIG_VARIABLES = {
   },
   readCacheSeconds: {
     env: 'READ_CACHE_SECONDS',
-    help: 'seconds the API keeps a finished answer in memory (writes by this process clear it at once), 0-3600, 0 = off (default 5)',
+    help: 'seconds the API keeps a finished answer; writes by this process clear it at once, 0-3600, 0 = off (default 5)',
   },
   readCacheMaxMb: {
     env: 'READ_CACHE_MAX_MB',
-    help: 'megabytes of finished answers the API keeps, least recently used dropped first, 1-1024 (default 32)',
+    help: 'megabytes of finished answers the API keeps, least recently used dropped first, 1-1024 (default 16)',
   },
   port: { env: 'PORT', help: 'port of `stocks-cli serve`, 0 = any free port (default 3000)' },
   serveMaxInFlight: {
@@ -182,7 +182,7 @@ const DEFAULTS: Record<ConfigKey, unknown> = {
   region: undefined,
   corsOrigin: '*',
   readCacheSeconds: 5,
-  readCacheMaxMb: 32,
+  readCacheMaxMb: 16,
   port: 3000,
   serveMaxInFlight: 64,
   syncTimesEt: '16:30,00:30',

@@ -16,7 +16,7 @@ import {
   describeItems,
   droppedRecords,
   inspectBeforeOpen,
-  listItemKeys,
+  listStoreKeys,
   missingSinceSeal,
   readJson,
   recordDamage,
@@ -105,7 +105,7 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     close() {
       closing ??= (async () => {
         if (options.share) await forgetHolder(options.dataDir);
-        const items = await listItemKeys(level).catch(() => undefined);
+        const items = await listStoreKeys(level).catch(() => undefined);
         await closeServer(server);
         // Without a new seal the next open compares with an older one, a subset of what is stored:
         // a store that cannot be listed or a seal that cannot be written must not fail the command.
@@ -124,7 +124,7 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   const problems = await droppedRecords(location);
   let items: string[] = [];
   try {
-    items = await listItemKeys(level);
+    items = await listStoreKeys(level);
   } catch (error) {
     problems.push(`reading it failed (${(error as Error).message})`);
   }
@@ -137,13 +137,12 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   throw new EmbeddedStoreDamagedError(location, problems);
 }
 
-/** A client for a local endpoint: DynamoDB-compatible servers need credentials in the request, not real ones. */
+/** DynamoDB-compatible servers need credentials in the request, not real ones. */
+export const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** A client for a local endpoint that ignores credentials (this store, tests' servers). */
 export function createLocalDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new DynamoDBClient({ endpoint, region: 'local', credentials: PLACEHOLDER_CREDENTIALS });
 }
 
 /**

@@ -31,8 +31,11 @@ interface Seal {
 }
 
 /** dynalite keeps each table's items under `item-<table>~<hash>/<hex hash key>/<hex range key>/`. */
-const ITEM_KEYS = { gte: 'item-', lt: 'item.' } as const;
+export const ITEM_KEYS = { gte: 'item-', lt: 'item.' } as const;
 const ITEM_KEY = /^item-([^~]+)~[0-9a-f]{6}\/([0-9a-f]*)\/([0-9a-f]*)\/$/;
+/** ...and index entries under `index-<type>~<table>~<index>~<index key>`. */
+export const INDEX_KEYS = { gte: 'index-', lt: 'index.' } as const;
+const INDEX_KEY = /^index-[^~]+~([^~]+)~[^~]+~([0-9a-f]{6}\/[0-9a-f]*\/[0-9a-f]*\/)/;
 /** File names LevelDB writes its data in; anything else in the directory is not the store's data. */
 const DATA_FILE = /^(MANIFEST-\d+|\d+\.(log|ldb|sst))$/;
 
@@ -96,7 +99,17 @@ export async function listItemKeys(level: LevelStore): Promise<string[]> {
   return keys;
 }
 
-/** Sealed item keys that are no longer stored; undefined when no clean close was recorded. */
+/** Item keys and index entries: what a seal records, since a cut-off log can lose either alone. */
+export async function listStoreKeys(level: LevelStore): Promise<string[]> {
+  const keys = await listItemKeys(level);
+  for await (const key of level.keys(INDEX_KEYS)) keys.push(key);
+  return keys;
+}
+
+/**
+ * The items whose key or index entry was sealed and is no longer stored (a session its index no
+ * longer lists is as lost to a reader as one gone); undefined when no clean close was recorded.
+ */
 export async function missingSinceSeal(
   location: string,
   present: readonly string[],
@@ -104,7 +117,10 @@ export async function missingSinceSeal(
   const seal = await readJson<Seal>(sealPath(location));
   if (!seal) return undefined;
   const stored = new Set(present);
-  return seal.items.filter((key) => !stored.has(key));
+  const missing = seal.items
+    .filter((key) => !stored.has(key))
+    .map((key) => (key.startsWith(INDEX_KEYS.gte) ? itemKeyOfIndexEntry(key) : key));
+  return [...new Set(missing.filter((key): key is string => key !== undefined))];
 }
 
 export async function sealStore(location: string, items: readonly string[]): Promise<void> {
@@ -141,6 +157,15 @@ export function parseItemKey(key: string): ItemKey | undefined {
   };
 }
 
+/**
+ * The item an index entry belongs to, for an index keyed like its table (the winner-rows index is):
+ * its key starts with the item's own key.
+ */
+export function itemKeyOfIndexEntry(key: string): string | undefined {
+  const match = INDEX_KEY.exec(key);
+  return match ? `item-${match[1]}~${match[2]}` : undefined;
+}
+
 /** "2 sessions of WATCHLIST#default (2025-03-03 to 2025-03-04)": what a finding means to a user. */
 export function describeItems(keys: readonly string[]): string {
   const byPartition = new Map<string, string[]>();
@@ -175,6 +200,8 @@ export function describeIoFailure(error: unknown): string {
     EPERM: 'permission denied',
     ENOTDIR: 'a file stands where a directory should be',
     EEXIST: 'a file stands where a directory should be',
+    // What a recursive mkdir reports on a read-only file system as well as under a missing parent.
+    ENOENT: 'cannot be created (a read-only file system, or a parent that cannot be made)',
   };
   const cause = (failure.code && causes[failure.code]) ?? failure.message;
   return failure.path ? `${failure.path}: ${cause}` : cause;

@@ -6,6 +6,11 @@ import {
   clearDamage,
   describeOpenFailure,
   droppedRecords,
+  INDEX_KEYS,
+  ITEM_KEYS,
+  itemKeyOfIndexEntry,
+  listStoreKeys,
+  parseItemKey,
   missingSinceSeal,
   readDamage,
   recordDamage,
@@ -51,15 +56,12 @@ export async function verifyEmbeddedStore(
   }
   const read = await readAll(location, dataDir, options.repair, problems);
   if (!read) return { location, problems, lost: undefined, unreadable: [], stored: [], backup };
-  const sinceSeal = await missingSinceSeal(location, read.stored);
+  const sinceSeal = await missingSinceSeal(location, [...read.stored, ...read.indexEntries]);
   const lost =
     sinceSeal || damage ? [...new Set([...(damage?.missing ?? []), ...(sinceSeal ?? [])])] : undefined;
   if (options.repair) {
-    await deleteItems(location, read.unreadable);
-    await sealStore(
-      location,
-      read.stored.filter((key) => !read.unreadable.includes(key)),
-    );
+    await deleteItems(location, read.unreadable, read.orphans);
+    await sealStore(location, await storeKeys(location));
     await clearDamage(location);
   } else if (problems.length > 0 || (lost?.length ?? 0) > 0) {
     await recordDamage(location, { problems, missing: lost ?? [] });
@@ -89,6 +91,9 @@ async function readAll(
 interface ItemsRead {
   readonly stored: string[];
   readonly unreadable: string[];
+  readonly indexEntries: string[];
+  /** Index entries whose item is gone. */
+  readonly orphans: string[];
 }
 
 async function tryRead(
@@ -109,10 +114,27 @@ async function tryRead(
   }
   try {
     problems.push(...(await droppedRecords(location)));
-    const read: ItemsRead = { stored: [], unreadable: [] };
-    for await (const [key, value] of level.iterator({ gte: 'item-', lt: 'item.' })) {
+    const read: ItemsRead = { stored: [], unreadable: [], indexEntries: [], orphans: [] };
+    for await (const [key, value] of level.iterator(ITEM_KEYS)) {
       read.stored.push(key);
       if (!isJson(value)) read.unreadable.push(key);
+    }
+    // Index entries are written apart from their item: a cut-off log can keep one without the other.
+    // An item its index does not list (or lists unreadably) is refetched; an entry without its item goes.
+    const stored = new Set(read.stored);
+    const indexed = new Set<string>();
+    const indexedTables = new Set<string>();
+    for await (const [key, value] of level.iterator(INDEX_KEYS)) {
+      read.indexEntries.push(key);
+      const item = itemKeyOfIndexEntry(key);
+      if (item === undefined) continue;
+      indexedTables.add(parseItemKey(item)?.table ?? '');
+      if (!stored.has(item)) read.orphans.push(key);
+      else if (isJson(value)) indexed.add(item);
+    }
+    for (const item of read.stored) {
+      const unlisted = indexedTables.has(parseItemKey(item)?.table ?? '') && !indexed.has(item);
+      if (unlisted && !read.unreadable.includes(item)) read.unreadable.push(item);
     }
     return read;
   } catch (error) {
@@ -123,12 +145,32 @@ async function tryRead(
   }
 }
 
-async function deleteItems(location: string, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
+async function storeKeys(location: string): Promise<string[]> {
   const level = new (classicLevel())(location, { createIfMissing: false });
   await level.open();
   try {
-    for (const key of keys) await level.del(key);
+    return await listStoreKeys(level);
+  } finally {
+    await level.close();
+  }
+}
+
+/** Deletes the items, their index entries and the orphaned entries, so a backfill stores them afresh. */
+async function deleteItems(
+  location: string,
+  keys: readonly string[],
+  orphans: readonly string[],
+): Promise<void> {
+  if (keys.length === 0 && orphans.length === 0) return;
+  const items = new Set(keys);
+  const level = new (classicLevel())(location, { createIfMissing: false });
+  await level.open();
+  try {
+    const entries: string[] = [];
+    for await (const key of level.keys(INDEX_KEYS)) {
+      if (items.has(itemKeyOfIndexEntry(key) ?? '')) entries.push(key);
+    }
+    for (const key of [...keys, ...entries, ...orphans]) await level.del(key);
   } finally {
     await level.close();
   }

@@ -33,7 +33,7 @@ export interface LocalServerOptions {
  * Store reads of cache misses run this many at a time. The embedded store shares this process's one
  * thread: more reads in parallel would only interleave and slow each other, and /health with them.
  */
-const STORE_WORK_CONCURRENCY = 4;
+const STORE_WORK_CONCURRENCY = 2;
 const RETRY_AFTER_SECONDS = 1;
 
 /** True for the paths the API owns; everything else is the dashboard's static files. */
@@ -72,11 +72,11 @@ export function createLocalServer(options: LocalServerOptions): Server {
       return;
     }
     inFlight += 1;
-    const gone = new AbortController();
-    watchForHangUp(request, response, gone);
+    // Only a cache miss waits for the store, so only a miss watches for the client leaving.
+    const schedule: RespondOptions['schedule'] = (job) => storeWork.run(job, hangUpSignal(request, response));
     const work =
       isApiPath(url.pathname) || request.method === 'OPTIONS'
-        ? answerApi(request, response, url, options.api, (job) => storeWork.run(job, gone.signal))
+        ? answerApi(request, response, url, options.api, schedule)
         : staticFiles.serve(url.pathname, request, response);
     void settle(work, response, options.logger).finally(() => (inFlight -= 1));
   });
@@ -86,7 +86,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
  * Aborts when the client leaves before its answer. A client that hangs up half-closes its socket:
  * the server sees 'end' at once, while the socket's own 'close' waits until the answer is written.
  */
-function watchForHangUp(request: IncomingMessage, response: ServerResponse, gone: AbortController): void {
+function hangUpSignal(request: IncomingMessage, response: ServerResponse): AbortSignal {
+  const gone = new AbortController();
   const socket = request.socket;
   const hangUp = () => gone.abort();
   socket.once('end', hangUp);
@@ -94,6 +95,7 @@ function watchForHangUp(request: IncomingMessage, response: ServerResponse, gone
     socket.off('end', hangUp);
     if (!response.writableFinished) gone.abort();
   });
+  return gone.signal;
 }
 
 function parseUrl(raw: string | undefined): URL | undefined {
@@ -160,10 +162,9 @@ function toApiRequest(request: IncomingMessage, url: URL): ApiRequest {
     queryStringParameters[key] = value;
     (multiValueQueryStringParameters[key] ??= []).push(value);
   }
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [key, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  // The one request header the API reads.
+  const ifNoneMatch = request.headers['if-none-match'];
+  const headers: Record<string, string> = ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch };
   const hasQuery = url.searchParams.size > 0;
   return {
     httpMethod: request.method ?? 'GET',

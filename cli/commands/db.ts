@@ -106,7 +106,12 @@ export function registerDb(program: Command): void {
       const runtime = await openRuntime(configFrom(options));
       try {
         // 'wx': a backup never overwrites a file, least of all an older backup.
-        const file = options.output ? await open(options.output, 'wx') : undefined;
+        const file = options.output
+          ? await open(options.output, 'wx').catch((error: NodeJS.ErrnoException) => {
+              if (error.code !== 'EEXIST') throw error;
+              throw new UsageError(`${options.output} already exists: an export never overwrites a file.`);
+            })
+          : undefined;
         try {
           const count = await exportTable(runtime.table.client, runtime.table.name, async (line) => {
             if (file) await file.write(line);
@@ -168,7 +173,7 @@ async function verificationReport(
     import('../../adapters/dynamodb/embedded-store-files.ts'),
     import('../../adapters/dynamodb/winners-table.ts'),
   ]);
-  const affected = [...(report.lost ?? []), ...report.unreadable];
+  const affected = [...new Set([...(report.lost ?? []), ...report.unreadable])];
   const damaged = report.problems.length > 0 || affected.length > 0;
   const state = damaged ? (repaired ? 'repaired' : 'DAMAGED') : 'sound';
   const readable = report.stored.length - report.unreadable.length;

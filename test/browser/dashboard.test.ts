@@ -321,6 +321,60 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     }
   });
 
+  it('asks for the winners without waiting for config.json, and keeps that answer on the same origin', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const order: string[] = [];
+      let release = () => {};
+      const configHeld = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/config.json', async (route) => {
+        order.push('config asked');
+        await configHeld;
+        order.push('config answered');
+        await route.continue();
+      });
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/movers') order.push('movers asked');
+      });
+      await page.goto(serve.url);
+      await expect.poll(() => order.includes('movers asked')).toBe(true);
+      release();
+      await waitForBoard(page);
+
+      expect(order.indexOf('movers asked')).toBeLessThan(order.indexOf('config answered'));
+      expect(order.filter((step) => step === 'movers asked')).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("asks the API that config.json names when it is not the page's origin", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const elsewhere = `${serve.url}/elsewhere`;
+      await page.route('**/config.json', (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({ apiBaseUrl: `${elsewhere}/` }),
+        }),
+      );
+      const asked: string[] = [];
+      await page.route(`${elsewhere}/movers*`, async (route) => {
+        asked.push(new URL(route.request().url()).pathname);
+        const response = await route.fetch({ url: route.request().url().replace('/elsewhere', '') });
+        await route.fulfill({ response });
+      });
+      await page.goto(serve.url);
+      await waitForBoard(page);
+
+      expect(asked).toEqual(['/elsewhere/movers']);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows a skeleton while the API answers', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -80,7 +80,7 @@ describe('backfill', () => {
 
   it('Ctrl-C stops after the current write; the rerun completes with no duplicates and nothing lost', async () => {
     const env = environment();
-    // Long enough that the interrupt lands while sessions are still being written, short enough to rerun.
+    // Five write slices (SESSIONS_PER_WRITE): the interrupt lands while later ones are still to be written.
     const sessions = tradingSessions('2024-01-02', '2025-12-31');
     const child = spawnCli(['backfill', '--from', '2024-01-02', '--to', '2025-12-31'], env);
     let stderr = '';
@@ -110,7 +110,8 @@ describe('backfill', () => {
     );
     expect(year.missing).toEqual([]);
     expect(new Set(year.data.map((row: { date: string }) => row.date)).size).toBe(year.count);
-  });
+    // Three whole processes, two of them backfills of two years: a budget for that work, not a wait.
+  }, 60_000);
 });
 
 describe('winners', () => {

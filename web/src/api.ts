@@ -26,8 +26,8 @@ export interface MoversResponse {
   readonly asOf: string;
   /** The instant the `asOf` session closed. */
   readonly asOfTime?: string;
-  /** The instant the answer was computed, when the API says. */
-  readonly generatedAt?: string;
+  /** Stored sessions of the window that could not be read (also listed in `missing`), and why. */
+  readonly unreadable?: readonly { readonly date: string; readonly reason: string }[];
   readonly basis: Basis | null;
   readonly source: Source | 'mixed' | null;
   readonly watchlist?: readonly string[];
@@ -122,7 +122,7 @@ export function isSessionResponse(body: unknown): body is SessionResponse {
 }
 
 /** Reads `config.json` beside the page. Without one (or with no base set) the API is on the same origin. */
-export async function loadApiBase(): Promise<string> {
+async function loadApiBase(): Promise<string> {
   try {
     const response = await fetch('config.json', { cache: 'no-cache' });
     if (!response.ok) return '';
@@ -132,4 +132,26 @@ export async function loadApiBase(): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/**
+ * GETs API paths (`/movers?days=7`) from the base `config.json` names. The first request does not
+ * wait for config.json: it asks the page's own origin at the same time (where `stocks-cli serve` and
+ * the CloudFront site both answer /movers), and keeps that answer when the base is the same origin.
+ */
+export function apiClient(): (path: string, signal?: AbortSignal) => Promise<unknown> {
+  let base: Promise<string> | undefined;
+  return async (path, signal) => {
+    if (base === undefined) {
+      base = loadApiBase();
+      const guess = new AbortController();
+      signal?.addEventListener('abort', () => guess.abort(), { once: true });
+      const sameOrigin = getJson(path, guess.signal);
+      // Settled here so an abandoned guess is never an unhandled rejection.
+      sameOrigin.catch(() => undefined);
+      if ((await base) === '') return sameOrigin;
+      guess.abort();
+    }
+    return getJson(`${await base}${path}`, signal);
+  };
 }

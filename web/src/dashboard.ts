@@ -1,6 +1,6 @@
 import type Alpine from 'alpinejs';
 import type { MoversResponse } from './api.ts';
-import { ApiError, getJson, isMoversResponse, isSessionResponse, loadApiBase } from './api.ts';
+import { ApiError, apiClient, isMoversResponse, isSessionResponse } from './api.ts';
 import type { SessionRow, TallyEntry } from './board.ts';
 import {
   basisLabel,
@@ -14,7 +14,7 @@ import {
 } from './board.ts';
 import type { ChartPoint } from './chart.ts';
 import { renderChart } from './chart.ts';
-import { formatInstant, formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
+import { formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
 
 export const DAY_CHOICES: readonly number[] = [7, 30, 90];
 export const DEFAULT_DAYS = 7;
@@ -36,13 +36,28 @@ function component<T extends { [key in keyof T]: T[key] }>(definition: Alpine.Al
   return definition;
 }
 
+const api = apiClient();
+
+function moversPath(days: number): string {
+  return `/movers?days=${days}`;
+}
+
+/** The first window's request, when main.ts started it before Alpine walked the page. */
+let firstLoad: { readonly path: string; readonly answer: Promise<unknown> } | undefined;
+
+/** Starts the winners request for the page's window at once, rather than after Alpine has started. */
+export function startFirstLoad(search: string): void {
+  const path = moversPath(daysFromSearch(search));
+  firstLoad = { path, answer: api(path) };
+  // Settled here: the component reads it (or drops it) later.
+  firstLoad.answer.catch(() => undefined);
+}
+
 /** The whole board: one component, so every state and every fetch lives here and not in the markup. */
 export function dashboard() {
   // Not reactive state: the in-flight request and the chart's size watcher.
   let inFlight: AbortController | undefined;
   let resizeObserver: ResizeObserver | undefined;
-  let apiBase: Promise<string> | undefined;
-  const base = () => (apiBase ??= loadApiBase());
 
   return component({
     days: DEFAULT_DAYS,
@@ -104,12 +119,6 @@ export function dashboard() {
       return movers.asOfTime
         ? `${formatMarketTime(movers.asOfTime)} (session close)`
         : formatLongDate(movers.asOf);
-    },
-    get generatedLabel(): string {
-      return this.movers?.generatedAt ? formatInstant(this.movers.generatedAt) : '';
-    },
-    get hasGenerated(): boolean {
-      return this.generatedLabel !== '';
     },
     get watchlistText(): string {
       return this.movers?.watchlist?.join(', ') ?? '';
@@ -181,7 +190,10 @@ export function dashboard() {
       this.status = 'loading';
       this.errorMessage = '';
       try {
-        const body = await getJson(`${await base()}/movers?days=${this.days}`, request.signal);
+        const path = moversPath(this.days);
+        const started = firstLoad?.path === path ? firstLoad.answer : undefined;
+        firstLoad = undefined;
+        const body = await (started ?? api(path, request.signal));
         if (!isMoversResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         if (request.signal.aborted) return;
@@ -245,7 +257,7 @@ export function dashboard() {
     async loadDetail(row: SessionRow) {
       row.detail = pendingDetail('loading');
       try {
-        const body = await getJson(`${await base()}/movers/${encodeURIComponent(row.date)}`);
+        const body = await api(`/movers/${encodeURIComponent(row.date)}`);
         if (!isSessionResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         row.detail = detailView(body);

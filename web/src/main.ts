@@ -1,5 +1,6 @@
 import Alpine from '@alpinejs/csp';
-import { dashboard } from './dashboard.ts';
+import { dashboard, startFirstLoad } from './dashboard.ts';
 
+startFirstLoad(window.location.search);
 Alpine.data('dashboard', dashboard);
 Alpine.start();
