@@ -39,7 +39,9 @@ let cruise: { exitCode: number; violations: Violation[] };
 /** Runs depcruise as `npm run arch` does, and reads its report lines (`error <rule>: <from> → <to>`). */
 async function cruiseScratchTree(dir: string): Promise<{ exitCode: number; violations: Violation[] }> {
   const args = ['--config', '.dependency-cruiser.cjs', 'core', 'adapters', 'cli'];
-  const { exitCode, stdout } = await run(DEPCRUISE, args, { cwd: dir }).then(
+  // NO_COLOR: CI=true makes depcruise colour its report, and the colour codes would hide the rule names.
+  const env = { ...process.env, NO_COLOR: '1' };
+  const { exitCode, stdout } = await run(DEPCRUISE, args, { cwd: dir, env }).then(
     ({ stdout }) => ({ exitCode: 0, stdout }),
     (error: { code?: number; stdout?: string }) => ({
       exitCode: error.code ?? 1,
