@@ -43,13 +43,25 @@ interface LoadSample {
     name: string;
     encodedBodyBytes: number;
     decodedBodyBytes: number;
+    startMs: number;
+    responseStartMs: number;
     responseEndMs: number;
   }[];
+  /** Diagnostics: tasks over 50 ms (start and duration) and first-contentful-paint. */
+  readonly longTasks: { startMs: number; durationMs: number }[];
+  readonly firstContentfulPaintMs: number | undefined;
 }
 
 /** Marks the first frame on which `selector` is in the page and visible. Runs before any page script. */
 function watchFor(selector: string): void {
-  const marker = window as unknown as { __renderedAt?: number };
+  const marker = window as unknown as { __renderedAt?: number; __longTasks?: PerformanceEntry[] };
+  const longTasks: PerformanceEntry[] = [];
+  marker.__longTasks = longTasks;
+  try {
+    new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask' });
+  } catch {
+    // No Long Tasks API: the diagnostics stay empty.
+  }
   const observer = new MutationObserver(() => {
     const element = document.querySelector(selector) as HTMLElement | null;
     if (!element || element.offsetParent === null) return;
@@ -73,8 +85,16 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const entries = [navigation, ...resources];
+      const marker = window as unknown as { __renderedAt: number; __longTasks: PerformanceEntry[] };
       return {
-        renderedMs: (window as unknown as { __renderedAt: number }).__renderedAt,
+        renderedMs: marker.__renderedAt,
+        longTasks: marker.__longTasks.map((task) => ({
+          startMs: Math.round(task.startTime * 10) / 10,
+          durationMs: Math.round(task.duration * 10) / 10,
+        })),
+        firstContentfulPaintMs: performance
+          .getEntriesByType('paint')
+          .find((entry) => entry.name === 'first-contentful-paint')?.startTime,
         domContentLoadedMs: navigation.domContentLoadedEventEnd,
         transferBytes: entries.reduce((sum, entry) => sum + entry.transferSize, 0),
         encodedBodyBytes: entries.reduce((sum, entry) => sum + entry.encodedBodySize, 0),
@@ -82,6 +102,8 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
           name: new URL(entry.name).pathname + new URL(entry.name).search,
           encodedBodyBytes: entry.encodedBodySize,
           decodedBodyBytes: entry.decodedBodySize,
+          startMs: Math.round(entry.startTime * 10) / 10,
+          responseStartMs: Math.round(entry.responseStart * 10) / 10,
           responseEndMs: Math.round(entry.responseEnd * 10) / 10,
         })),
       };
@@ -105,6 +127,30 @@ function summary(samples: readonly LoadSample[]) {
     minMs: Math.round(Math.min(...rendered) * 10) / 10,
     maxMs: Math.round(Math.max(...rendered) * 10) / 10,
     medianDomContentLoadedMs: median(samples.map((sample) => sample.domContentLoadedMs)),
+  };
+}
+
+/** Where the board's time goes, medians over the runs: each resource's timeline, long tasks, first paint. */
+function diagnostics(samples: readonly LoadSample[]) {
+  const names = (samples[0] as LoadSample).resources.map((resource) => resource.name);
+  const phase = (name: string, key: 'startMs' | 'responseStartMs' | 'responseEndMs') =>
+    median(samples.map((sample) => sample.resources.find((entry) => entry.name === name)?.[key] ?? 0));
+  return {
+    resourcesMedianMs: Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          start: phase(name, 'startMs'),
+          responseStart: phase(name, 'responseStartMs'),
+          responseEnd: phase(name, 'responseEndMs'),
+        },
+      ]),
+    ),
+    firstContentfulPaintMedianMs: median(samples.map((sample) => sample.firstContentfulPaintMs ?? 0)),
+    longTasksMedianTotalMs: median(
+      samples.map((sample) => sample.longTasks.reduce((sum, task) => sum + task.durationMs, 0)),
+    ),
+    longTasksFirstRun: (samples[0] as LoadSample).longTasks,
   };
 }
 
@@ -175,6 +221,7 @@ try {
           timeToTable: {
             ...boardTime,
             measuredAs: 'navigation start to the first animation frame with the winners table visible',
+            diagnostics: diagnostics(board),
           },
           baselineBlankPage: {
             ...summary(blank),

@@ -18,6 +18,8 @@ import { formatLongDate, formatMarketTime, formatShortDate, plural } from './for
 
 export const DAY_CHOICES: readonly number[] = [7, 30, 90];
 export const DEFAULT_DAYS = 7;
+/** The chart's width where the browser cannot measure it (no ResizeObserver). */
+const FALLBACK_CHART_WIDTH = 640;
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -55,9 +57,10 @@ export function startFirstLoad(search: string): void {
 
 /** The whole board: one component, so every state and every fetch lives here and not in the markup. */
 export function dashboard() {
-  // Not reactive state: the in-flight request and the chart's size watcher.
+  // Not reactive state: the in-flight request, the chart's size watcher and its pending redraw.
   let inFlight: AbortController | undefined;
   let resizeObserver: ResizeObserver | undefined;
+  let chartFrame: number | undefined;
 
   return component({
     days: DEFAULT_DAYS,
@@ -66,7 +69,8 @@ export function dashboard() {
     movers: null as MoversResponse | null,
     rows: [] as SessionRow[],
     tally: [] as TallyEntry[],
-    chartWidth: 640,
+    /** 0 until the chart's box has been measured: the chart is drawn at its real width, once. */
+    chartWidth: 0,
 
     init() {
       this.days = daysFromSearch(window.location.search);
@@ -77,6 +81,7 @@ export function dashboard() {
     destroy() {
       inFlight?.abort();
       resizeObserver?.disconnect();
+      if (chartFrame !== undefined) cancelAnimationFrame(chartFrame);
     },
 
     get isLoading(): boolean {
@@ -157,7 +162,7 @@ export function dashboard() {
 
     get chartSvg(): string {
       const movers = this.movers;
-      if (!movers || !this.isReady) return '';
+      if (!movers || !this.isReady || this.chartWidth === 0) return '';
       const winners = new Map(movers.data.map((winner) => [winner.date, winner]));
       const points: ChartPoint[] = movers.sessions.map((date) => {
         const winner = winners.get(date);
@@ -174,11 +179,21 @@ export function dashboard() {
 
     watchChartWidth() {
       const chart = this.$refs.chart;
-      if (!chart || typeof ResizeObserver === 'undefined') return;
+      if (!chart || typeof ResizeObserver === 'undefined') {
+        this.chartWidth = FALLBACK_CHART_WIDTH;
+        return;
+      }
       resizeObserver = new ResizeObserver((entries) => {
         const width = Math.floor(entries[0]?.contentRect.width ?? 0);
         // A hidden chart measures 0: keep the last real width until it shows again.
-        if (width > 0 && width !== this.chartWidth) this.chartWidth = width;
+        if (width === 0 || width === this.chartWidth) return;
+        // Observers run after layout and before paint: drawing here would hold back the frame that
+        // first shows the table. The chart follows on the next frame instead.
+        if (chartFrame !== undefined) cancelAnimationFrame(chartFrame);
+        chartFrame = requestAnimationFrame(() => {
+          chartFrame = undefined;
+          this.chartWidth = width;
+        });
       });
       resizeObserver.observe(chart);
     },
