@@ -135,8 +135,10 @@ export function holidayName(date: string): string | undefined {
 }
 
 export function isTradingDay(date: string): boolean {
+  // A session needs no parsing; anything else must still be a valid date inside the calendar.
+  if (sessionIndex().dates.has(date)) return true;
   checkedDate(date);
-  return !isWeekend(date) && !holidaysOf(yearOf(date)).has(date);
+  return false;
 }
 
 /** Early closes that no rule predicts. */
@@ -161,9 +163,14 @@ export function isEarlyClose(date: string): boolean {
  * milliseconds). Windows and steps are then a binary search and a slice, so a cached `days=365` answer
  * does not pay for walking the rules session by session on every request.
  */
-let sessionIndexCache: readonly string[] | undefined;
+interface SessionIndex {
+  readonly sessions: readonly string[];
+  readonly dates: ReadonlySet<string>;
+}
 
-function sessionIndex(): readonly string[] {
+let sessionIndexCache: SessionIndex | undefined;
+
+function sessionIndex(): SessionIndex {
   if (sessionIndexCache) return sessionIndexCache;
   const sessions: string[] = [];
   for (
@@ -174,13 +181,13 @@ function sessionIndex(): readonly string[] {
     const date = fromDayNumber(day);
     if (!isWeekend(date) && !holidaysOf(yearOf(date)).has(date)) sessions.push(date);
   }
-  sessionIndexCache = sessions;
-  return sessions;
+  sessionIndexCache = { sessions, dates: new Set(sessions) };
+  return sessionIndexCache;
 }
 
 /** The position of the first session after `date` (`orOn`: on or after), or the index length if none. */
 function indexAfter(date: string, orOn: boolean): number {
-  const sessions = sessionIndex();
+  const { sessions } = sessionIndex();
   let low = 0;
   let high = sessions.length;
   while (low < high) {
@@ -197,12 +204,12 @@ export function tradingSessions(from: string, to: string): string[] {
   checkedDate(from);
   checkedDate(to);
   if (from > to) throw new InvalidRangeError(`The range start ${from} is after its end ${to}.`);
-  return sessionIndex().slice(indexAfter(from, true), indexAfter(to, false));
+  return sessionIndex().sessions.slice(indexAfter(from, true), indexAfter(to, false));
 }
 
 /** The last session strictly before `date` (which need not be a session itself). */
 export function previousSession(date: string): string {
-  const session = sessionIndex()[indexAfter(checkedDate(date), true) - 1];
+  const session = sessionIndex().sessions[indexAfter(checkedDate(date), true) - 1];
   if (session === undefined) {
     throw new OutsideCalendarError(
       date,
@@ -216,7 +223,7 @@ export function previousSession(date: string): string {
 
 /** The first session strictly after `date` (which need not be a session itself). */
 export function nextSession(date: string): string {
-  const session = sessionIndex()[indexAfter(checkedDate(date), false)];
+  const session = sessionIndex().sessions[indexAfter(checkedDate(date), false)];
   if (session === undefined) {
     throw new OutsideCalendarError(
       date,
@@ -245,20 +252,46 @@ export function lastSessions(n: number, asOf: string): string[] {
     );
   }
   return sessionIndex()
-    .slice(end - n, end)
+    .sessions.slice(end - n, end)
     .reverse();
 }
 
-/** First day of daylight time and the day it ends, by the US rules in force that year. */
-function daylightTimeDates(year: number): [start: string, end: string] {
-  return year >= 2007
-    ? [nthWeekday(year, 3, SUNDAY, 2), nthWeekday(year, 11, SUNDAY, 1)]
-    : [nthWeekday(year, 4, SUNDAY, 1), nthWeekday(year, 10, SUNDAY, -1)];
+interface DaylightTime {
+  /** First day of daylight time and the day it ends, by the US rules in force that year. */
+  readonly start: string;
+  readonly end: string;
+  /** The instants it starts (02:00 EST = 07:00 UTC) and ends (02:00 EDT = 06:00 UTC), in epoch ms. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+const daylightTimeByYear = new Map<number, DaylightTime>();
+
+/**
+ * Computed once per calendar year: every bar a provider converts asks, and the rules walk weekdays.
+ * Years outside the calendar (an upstream timestamp can say anything) are computed, never kept.
+ */
+function daylightTime(year: number): DaylightTime {
+  const cached = daylightTimeByYear.get(year);
+  if (cached) return cached;
+  const [start, end] =
+    year >= 2007
+      ? [nthWeekday(year, 3, SUNDAY, 2), nthWeekday(year, 11, SUNDAY, 1)]
+      : [nthWeekday(year, 4, SUNDAY, 1), nthWeekday(year, 10, SUNDAY, -1)];
+  const rules = {
+    start,
+    end,
+    startMs: toDayNumber(start) * DAY_MS + 7 * HOUR_MS,
+    endMs: toDayNumber(end) * DAY_MS + 6 * HOUR_MS,
+  };
+  if (year >= yearOf(CALENDAR_FIRST_DATE) && year <= yearOf(CALENDAR_LAST_DATE))
+    daylightTimeByYear.set(year, rules);
+  return rules;
 }
 
 /** US Eastern offset from UTC in hours (-4 in daylight time, -5 otherwise) at 12:00 local on `date`. */
 export function easternUtcOffsetHours(date: string): number {
-  const [start, end] = daylightTimeDates(yearOf(date));
+  const { start, end } = daylightTime(yearOf(date));
   return date >= start && date < end ? -4 : -5;
 }
 
@@ -271,12 +304,10 @@ export function easternTime(date: string, hour: number, minute = 0): Date {
 
 /** The `YYYY-MM-DD` date in New York at an instant. */
 export function easternDateOf(instant: Date): string {
-  // Daylight time starts at 02:00 EST (07:00 UTC) and ends at 02:00 EDT (06:00 UTC): the offset must be
-  // read at the instant itself, or the hour around each change lands on the wrong date.
-  const [start, end] = daylightTimeDates(instant.getUTCFullYear());
+  // The offset must be read at the instant itself, or the hour around each change lands on the wrong date.
+  const { startMs, endMs } = daylightTime(instant.getUTCFullYear());
   const time = instant.getTime();
-  const daylight =
-    time >= toDayNumber(start) * DAY_MS + 7 * HOUR_MS && time < toDayNumber(end) * DAY_MS + 6 * HOUR_MS;
+  const daylight = time >= startMs && time < endMs;
   return new Date(time + (daylight ? -4 : -5) * HOUR_MS).toISOString().slice(0, 10);
 }
 

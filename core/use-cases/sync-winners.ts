@@ -30,14 +30,16 @@ export interface SyncSettings {
 }
 
 /**
- * A chunk's budget of bars (symbols x sessions), about 100 MB of bars and responses in flight. Memory
- * then stays flat however long the range, but each chunk costs its own calls: one range call per ticker
- * per chunk, or one grouped call per session. The budget is sized so that a narrow watchlist never pays
- * for it (7 tickers get ~35 700 sessions, the whole calendar, per chunk: one range call per ticker for
- * any backfill), while a wide one trades calls for memory (500 tickers get 500 sessions per chunk: 13
- * chunks of 500 range calls for 25 years, where grouped-daily would make ~6 300 calls anyway).
+ * A chunk's budget of bars (symbols x sessions). Memory then stays flat however long the range, but each
+ * chunk costs its own calls: one range call per ticker, or one grouped-daily call per session, whichever
+ * is fewer. The budget keeps narrow watchlists free of that cost: 7 tickers get 14 285 sessions per
+ * chunk, more than the whole calendar, so any backfill stays one range call per ticker (15 tickers still
+ * take 25 years in one chunk). Wide watchlists trade calls for memory: 500 tickers get 200 sessions per
+ * chunk, which the provider serves with grouped-daily, one call per session (6 289 for 25 years; 500
+ * range calls without chunks, or 6 289 with chunks of 500 sessions). bench:backfill measures the peak
+ * RSS of 25 years x 500 tickers against the 400 MB goal, which a budget of 250 000 bars exceeded.
  */
-export const BARS_PER_CHUNK = 250_000;
+export const BARS_PER_CHUNK = 100_000;
 
 /**
  * Sessions per saveMany. A chunk's results are written in slices of this size so that a stop request

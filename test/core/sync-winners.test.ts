@@ -530,7 +530,7 @@ describe('SyncWinners: chunks', () => {
 
   it.each([
     [7, 1, 6_289],
-    [500, 13, 500],
+    [500, 32, 200],
   ])(
     'sizes chunks by the default budget: %i tickers take 25 years in %i request(s) of at most %i sessions',
     async (tickers, requests, largest) => {
