@@ -260,10 +260,10 @@ function loadDynalite(): (options: DynaliteOptions, open: LevelOpenOptions) => D
       return super.batch(...args).catch(asInternalServerError);
     }
     override keys(...args: unknown[]) {
-      return mapIteratorErrors(super.keys(...args));
+      return closingIterator(super.keys(...args));
     }
     override values(...args: unknown[]) {
-      return mapIteratorErrors(super.values(...args));
+      return closingIterator(super.values(...args));
     }
   } as unknown as LevelClass;
   const dynalite = requireHere(dynalitePath) as (options: DynaliteOptions) => Server;
@@ -287,11 +287,33 @@ type LevelClass = new (...args: unknown[]) => {
 
 interface LevelIterator {
   next(...args: unknown[]): Promise<unknown>;
+  close(): Promise<void>;
+  return?: () => Promise<void>;
 }
 
-function mapIteratorErrors(iterator: LevelIterator): LevelIterator {
+/**
+ * dynalite reads through Node streams over level iterators and, when a stream ends or is destroyed,
+ * only calls the iterator's `return()`, which abstract-level 3 iterators lack. Unclosed, every
+ * iterator stays registered with the database for its lifetime, holding LevelDB's native iterator
+ * and the table version it reads: bench:hostile saw RSS grow by about 150 KB per 365-session query. So the iterator closes
+ * itself once it has nothing more to give or fails, and `return()` closes one a stream stops early.
+ * Storage failures become DynamoDB 500 answers (see asInternalServerError).
+ */
+function closingIterator(iterator: LevelIterator): LevelIterator {
   const next = iterator.next.bind(iterator);
-  iterator.next = (...args: unknown[]) => next(...args).catch(asInternalServerError);
+  // A failed close leaves nothing to retry, and must not turn a complete answer into an error.
+  const close = () => iterator.close().catch(() => undefined);
+  iterator.next = async (...args: unknown[]) => {
+    try {
+      const item = await next(...args);
+      if (item === undefined) await close();
+      return item;
+    } catch (error) {
+      await close();
+      return asInternalServerError(error);
+    }
+  };
+  iterator.return = close;
   return iterator;
 }
 

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { EmbeddedStoreLockedError } from '../../adapters/dynamodb/embedded-store-errors.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import type { EmbeddedDynamoDb } from '../../adapters/dynamodb/embedded-dynamodb.ts';
@@ -19,6 +20,12 @@ import { aSessionResult } from '../support/session-result-builder.ts';
 const run = promisify(execFile);
 const READER = path.resolve(import.meta.dirname, '../support/dynamo-embedded-reader.ts');
 const TABLE = 'stock-winners';
+
+/** The `level` package dynalite builds its store from: the embedded store's Level class, once one is open. */
+function dynaliteLevelClass(): { prototype: Record<'keys' | 'values', (...args: unknown[]) => unknown> } {
+  const requireHere = createRequire(import.meta.url);
+  return (createRequire(requireHere.resolve('dynalite'))('level') as { Level: never }).Level;
+}
 
 async function dataDirectory(): Promise<string> {
   const directory = await temporaryDirectory();
@@ -145,4 +152,28 @@ describe('embedded DynamoDB store (dynalite over LevelDB)', () => {
     expect(store.endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(tables.TableNames).toEqual([]);
   });
+
+  it('closes every LevelDB iterator its reads open: one stopped at its Limit, one read to the end', async () => {
+    const { repository } = await open(await dataDirectory());
+    const sessions = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];
+    await repository.saveMany(sessions.map((date) => aSessionResult().on(date).build()));
+    const level = dynaliteLevelClass();
+    const opened = [vi.spyOn(level.prototype, 'keys'), vi.spyOn(level.prototype, 'values')];
+    onTestFinished(() => opened.forEach((spy) => spy.mockRestore()));
+
+    const stoppedAtLimit = await repository.latestWinners(2);
+    const readToEnd = await repository.latestWinners(10);
+
+    expect(stoppedAtLimit.rows.map((row) => row.date)).toEqual(['2026-11-20', '2026-11-19']);
+    expect(readToEnd.rows).toHaveLength(5);
+    const iterators = opened.flatMap((spy) =>
+      spy.mock.results.map((result) => result.value as LevelIterator),
+    );
+    expect(iterators.length).toBeGreaterThanOrEqual(2);
+    for (const iterator of iterators) await expect(iterator.next()).rejects.toThrow(/not open/);
+  });
 });
+
+interface LevelIterator {
+  next(): Promise<unknown>;
+}
