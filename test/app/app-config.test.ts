@@ -79,7 +79,7 @@ describe('loadConfig', () => {
       serveMaxInFlight: 8,
       readCacheMaxMb: 4,
     });
-    expect(loadConfig({})).toMatchObject({ corsOrigin: '*', serveMaxInFlight: 64, readCacheMaxMb: 16 });
+    expect(loadConfig({})).toMatchObject({ corsOrigin: '*', serveMaxInFlight: 64, readCacheMaxMb: 1 });
   });
 
   it('refuses at start a key that cannot go in an HTTP header, without showing it', () => {
