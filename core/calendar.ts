@@ -209,30 +209,23 @@ export function tradingSessions(from: string, to: string): string[] {
 
 /** The last session strictly before `date` (which need not be a session itself). */
 export function previousSession(date: string): string {
-  const session = sessionIndex().sessions[indexAfter(checkedDate(date), true) - 1];
-  if (session === undefined) {
-    throw new OutsideCalendarError(
-      date,
-      CALENDAR_FIRST_DATE,
-      CALENDAR_LAST_DATE,
-      `There is no session before ${date} in the supported trading calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}).`,
-    );
-  }
-  return session;
+  return neighbourSession(sessionIndex().sessions[indexAfter(checkedDate(date), true) - 1], date, 'before');
 }
 
 /** The first session strictly after `date` (which need not be a session itself). */
 export function nextSession(date: string): string {
-  const session = sessionIndex().sessions[indexAfter(checkedDate(date), false)];
-  if (session === undefined) {
-    throw new OutsideCalendarError(
-      date,
-      CALENDAR_FIRST_DATE,
-      CALENDAR_LAST_DATE,
-      `There is no session after ${date} in the supported trading calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}).`,
-    );
-  }
-  return session;
+  return neighbourSession(sessionIndex().sessions[indexAfter(checkedDate(date), false)], date, 'after');
+}
+
+/** The session found next to `date`, or the error saying the calendar ends there. */
+function neighbourSession(session: string | undefined, date: string, side: 'before' | 'after'): string {
+  if (session !== undefined) return session;
+  throw new OutsideCalendarError(
+    date,
+    CALENDAR_FIRST_DATE,
+    CALENDAR_LAST_DATE,
+    `There is no session ${side} ${date} in the supported trading calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}).`,
+  );
 }
 
 /** The `n` most recent sessions on or before `asOf`, newest first. */

@@ -104,14 +104,23 @@ export function isSameBar(a: DailyBar, b: DailyBar): boolean {
   );
 }
 
-function groupBySymbol(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
+/** Bars grouped by a key (their symbol, their session), in first-seen order. */
+export function groupBars(
+  bars: readonly DailyBar[],
+  keyOf: (bar: DailyBar) => string,
+): Map<string, DailyBar[]> {
   const grouped = new Map<string, DailyBar[]>();
   for (const bar of bars) {
-    const copies = grouped.get(bar.symbol);
-    if (copies) copies.push(bar);
-    else grouped.set(bar.symbol, [bar]);
+    const key = keyOf(bar);
+    const group = grouped.get(key);
+    if (group) group.push(bar);
+    else grouped.set(key, [bar]);
   }
   return grouped;
+}
+
+function groupBySymbol(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
+  return groupBars(bars, (bar) => bar.symbol);
 }
 
 /** One ticker's bar for the session: identical copies are one bar; copies that disagree are no bar. */

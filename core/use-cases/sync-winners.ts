@@ -8,7 +8,7 @@ import {
 } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
 import type { Basis, DailyBar, ExcludedSymbol, PreviousClose, SessionResult } from '../movers.ts';
-import { previousClosesOf, rankMovers } from '../movers.ts';
+import { groupBars, previousClosesOf, rankMovers } from '../movers.ts';
 import type { Clock } from '../ports/clock.ts';
 import type {
   FetchPlan,
@@ -426,13 +426,7 @@ class SummaryBuilder {
 }
 
 function groupBySession(bars: readonly DailyBar[]): Map<string, DailyBar[]> {
-  const grouped = new Map<string, DailyBar[]>();
-  for (const bar of bars) {
-    const list = grouped.get(bar.session);
-    if (list) list.push(bar);
-    else grouped.set(bar.session, [bar]);
-  }
-  return grouped;
+  return groupBars(bars, (bar) => bar.session);
 }
 
 function closesBySession(
