@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from '../cli/build.ts';
 import { lastSessions } from '../core/index.ts';
+import { median } from './support/median.ts';
 
 const RUNS = 7;
 const GOALS = { helpCpuRatio: 2.5, winnersCpuMs: 800, startToFirstAnswerMs: 1500 } as const;
@@ -51,14 +52,6 @@ function timeProcess(command: string[], env: Record<string, string> = {}): Sampl
     stdout: result.stdout,
     stderr: result.stderr,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));

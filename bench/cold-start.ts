@@ -17,6 +17,7 @@ import { build } from 'esbuild';
 import { findFunctionBundles } from '../infra/function-bundles.ts';
 import { HOUSE_FUNCTION_DEFAULTS, HOUSE_NODE_OPTIONS, PROJECT_ROOT } from '../infra/house-function.ts';
 import { buildStockWinnersApp } from '../infra/stock-winners-app.ts';
+import { median } from './support/median.ts';
 
 const RUNS = 10;
 const TARGET_RATIO = 2;
@@ -80,14 +81,6 @@ function measureOnce(runnerFile: string, subject: Subject): number {
   });
   if (result.status !== 0) throw new Error(`${subject.name} failed to load:\n${result.stderr}`);
   return (JSON.parse(result.stdout) as { initMs: number }).initMs;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));

@@ -16,6 +16,7 @@ import { lastSessions, latestCompletedSession } from '../core/index.ts';
 import { buildDashboard } from '../web/build.ts';
 import { launchChromium, serveEnvironment } from '../test/support/browser.ts';
 import { runCli, startServe } from '../test/support/cli-process.ts';
+import { median } from './support/median.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,20 +114,18 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-  return Math.round((value ?? 0) * 10) / 10;
+/** Medians in tenths of a millisecond, as the page figures are printed. */
+function medianMs(values: readonly number[]): number {
+  return Math.round(median(values) * 10) / 10;
 }
 
 function summary(samples: readonly LoadSample[]) {
   const rendered = samples.map((sample) => sample.renderedMs);
   return {
-    medianMs: median(rendered),
+    medianMs: medianMs(rendered),
     minMs: Math.round(Math.min(...rendered) * 10) / 10,
     maxMs: Math.round(Math.max(...rendered) * 10) / 10,
-    medianDomContentLoadedMs: median(samples.map((sample) => sample.domContentLoadedMs)),
+    medianDomContentLoadedMs: medianMs(samples.map((sample) => sample.domContentLoadedMs)),
   };
 }
 
@@ -134,7 +133,7 @@ function summary(samples: readonly LoadSample[]) {
 function diagnostics(samples: readonly LoadSample[]) {
   const names = (samples[0] as LoadSample).resources.map((resource) => resource.name);
   const phase = (name: string, key: 'startMs' | 'responseStartMs' | 'responseEndMs') =>
-    median(samples.map((sample) => sample.resources.find((entry) => entry.name === name)?.[key] ?? 0));
+    medianMs(samples.map((sample) => sample.resources.find((entry) => entry.name === name)?.[key] ?? 0));
   return {
     resourcesMedianMs: Object.fromEntries(
       names.map((name) => [
@@ -146,8 +145,8 @@ function diagnostics(samples: readonly LoadSample[]) {
         },
       ]),
     ),
-    firstContentfulPaintMedianMs: median(samples.map((sample) => sample.firstContentfulPaintMs ?? 0)),
-    longTasksMedianTotalMs: median(
+    firstContentfulPaintMedianMs: medianMs(samples.map((sample) => sample.firstContentfulPaintMs ?? 0)),
+    longTasksMedianTotalMs: medianMs(
       samples.map((sample) => sample.longTasks.reduce((sum, task) => sum + task.durationMs, 0)),
     ),
     longTasksFirstRun: (samples[0] as LoadSample).longTasks,
