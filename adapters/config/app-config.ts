@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BASES } from '../../core/index.ts';
+import { BASES, MAX_SYNC_SESSIONS } from '../../core/index.ts';
 
 export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'] as const;
 export const DEFAULT_TABLE_NAME = 'stock-winners';
@@ -73,7 +73,10 @@ export const CONFIG_VARIABLES = {
   watchlist: { env: 'WATCHLIST', help: `comma-separated tickers (default ${DEFAULT_WATCHLIST.join(',')})` },
   watchlistName: { env: 'WATCHLIST_NAME', help: 'name the results are stored under (default "default")' },
   basis: { env: 'BASIS', help: `${BASES.join(' | ')} (default open-to-close)` },
-  syncSessions: { env: 'SYNC_SESSIONS', help: 'sessions a sync looks back over, 1-365 (default 10)' },
+  syncSessions: {
+    env: 'SYNC_SESSIONS',
+    help: `sessions a sync looks back over, 1-${MAX_SYNC_SESSIONS} (default 10)`,
+  },
   publishDelayMinutes: {
     env: 'PUBLISH_DELAY_MINUTES',
     help: 'minutes after the close before a session counts as completed, 0-1440 (default 0)',
@@ -139,7 +142,7 @@ const schema = z.object({
   ),
   watchlistName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'letters, digits, _ and -, up to 64' }),
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
-  syncSessions: integer(1, 365),
+  syncSessions: integer(1, MAX_SYNC_SESSIONS),
   publishDelayMinutes: integer(0, 1440),
   massiveApiKey: z
     .string()

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { MAX_SYNC_SESSIONS } from '../../core/index.ts';
 import { EXIT_FAILURE } from '../output.ts';
 import type { GlobalOptions } from '../runtime.ts';
 
@@ -7,8 +8,6 @@ interface SyncOptions extends GlobalOptions {
   sessions?: number;
   json?: boolean;
 }
-
-const MAX_SYNC_SESSIONS = 365;
 
 /** Checked here so the message names `--sessions`, the flag the user typed. */
 function parseSessions(value: string): number {

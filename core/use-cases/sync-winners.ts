@@ -29,6 +29,9 @@ export interface SyncSettings {
   readonly barsPerChunk?: number;
 }
 
+/** The most sessions a `{ sessions }` sync window looks back over (the SYNC_SESSIONS setting and `--sessions`). */
+export const MAX_SYNC_SESSIONS = 365;
+
 /**
  * A chunk's budget of bars (symbols x sessions). Memory then stays flat however long the range, but each
  * chunk costs its own calls: one range call per ticker, or one grouped-daily call per session, whichever
