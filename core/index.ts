@@ -1,5 +1,6 @@
 export * from './calendar.ts';
 export * from './errors.ts';
+export * from './market-board.ts';
 export * from './movers.ts';
 export * from './session-date.ts';
 export type * from './ports/clock.ts';
