@@ -127,14 +127,24 @@ export function rankMarket(
   filters: MarketFilters = DEFAULT_MARKET_FILTERS,
 ): MarketRanking {
   const kept = marketFilters(filters);
+  const passes = (close: number, volume: number): boolean =>
+    close >= kept.minClose && close * volume >= kept.minDollarVolume;
   const types = new Set(kept.securityTypes);
-  const typed = bars.filter((bar) => types.has(reference.get(bar.symbol)?.type ?? ''));
+  // Cheap checks first, so only the few hundred candidates of 12 000 rows are grouped and ranked. Every
+  // copy of a candidate stays, so rankMovers still leaves out a ticker whose copies disagree.
+  const candidates = new Set<string>();
+  for (const bar of bars) {
+    if (passes(bar.close, bar.volume) && types.has(reference.get(bar.symbol)?.type ?? '')) {
+      candidates.add(bar.symbol);
+    }
+  }
+  const typed = bars.filter((bar) => candidates.has(bar.symbol));
   const volumes = new Map(typed.map((bar) => [bar.symbol, bar.volume]));
   const universe: MarketMover[] = [];
   for (const mover of rankMovers(typed, MARKET_BOARD_BASIS).ranking) {
     const volume = volumes.get(mover.symbol) as number;
+    if (!passes(mover.close, volume)) continue;
     const dollarVolume = mover.close * volume;
-    if (mover.close < kept.minClose || dollarVolume < kept.minDollarVolume) continue;
     const name = reference.get(mover.symbol)?.name;
     universe.push({
       symbol: mover.symbol,

@@ -1,11 +1,13 @@
 import type { DailyBar, MarketDataProvider, MarketSessionBars, TickerReference } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
+import type { ScreenedBars } from './massive-bar-checks.ts';
 import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
 import type { ReferenceTickersResponse } from './massive-reference-schemas.ts';
 import { referenceTickersResponseSchema } from './massive-reference-schemas.ts';
+import type { GroupedDailyResponse } from './massive-schemas.ts';
 import { groupedDailyResponseSchema } from './massive-schemas.ts';
 import type { MassiveProviderOptions } from './massive-stock-quote-provider.ts';
 import {
@@ -108,25 +110,14 @@ export class MassiveMarketDataProvider implements MarketDataProvider {
     return [...tickers.values()];
   }
 
-  /** Every row of one session; rows of another day mean the answer is not that session. */
+  /** Every row of one session (marketSessionRows), what was dropped logged. */
   private async groupedDaily(date: string): Promise<DailyBar[]> {
     const body = await this.http.get(
       'grouped-daily',
       `/v2/aggs/grouped/locale/us/market/stocks/${date}?adjusted=true`,
       groupedDailyResponseSchema,
     );
-    const bars: DailyBar[] = [];
-    for (const row of body.results) {
-      const bar = toDailyBar('grouped-daily', row.T, row);
-      if (bar.session !== date) {
-        throw new InvalidResponseError(
-          'grouped-daily',
-          `asked for ${date}, got a ${this.http.quote(row.T)} bar of ${bar.session}`,
-        );
-      }
-      bars.push(bar);
-    }
-    const { kept, dropped, conflicting } = screenBars(bars, date, date);
+    const { kept, dropped, conflicting } = marketSessionRows(body, date, (text) => this.http.quote(text));
     if (dropped.length > 0 || conflicting.length > 0) {
       this.logger.warn('massive grouped-daily rows dropped or disagreeing: the ranking leaves them out', {
         session: date,
@@ -137,6 +128,30 @@ export class MassiveMarketDataProvider implements MarketDataProvider {
     }
     return kept;
   }
+}
+
+/**
+ * The bars of a validated grouped-daily answer about `date`: a row of another day refuses the whole
+ * answer (it is not that session); stray rows and identical copies are screened out (screenBars).
+ * `quote` makes upstream text safe for a message. Exported for bench:market, which times it.
+ */
+export function marketSessionRows(
+  body: GroupedDailyResponse,
+  date: string,
+  quote: (text: string) => string,
+): ScreenedBars {
+  const bars: DailyBar[] = [];
+  for (const row of body.results) {
+    const bar = toDailyBar('grouped-daily', row.T, row);
+    if (bar.session !== date) {
+      throw new InvalidResponseError(
+        'grouped-daily',
+        `asked for ${date}, got a ${quote(row.T)} bar of ${bar.session}`,
+      );
+    }
+    bars.push(bar);
+  }
+  return screenBars(bars, date, date);
 }
 
 /** `next_url` names Massive's host and carries no key: keep its path and query only, for our base URL and auth. */
