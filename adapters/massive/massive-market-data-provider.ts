@@ -4,19 +4,13 @@ import { silentLogger } from '../observability/app-logger.ts';
 import type { ScreenedBars } from './massive-bar-checks.ts';
 import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { InvalidResponseError, isFatalMassiveError, NotYetAvailableError } from './massive-errors.ts';
-import { MassiveHttpClient } from './massive-http-client.ts';
+import type { MassiveHttpClient } from './massive-http-client.ts';
 import type { ReferenceTickersResponse } from './massive-reference-schemas.ts';
 import { referenceTickersResponseSchema } from './massive-reference-schemas.ts';
 import type { GroupedDailyResponse } from './massive-schemas.ts';
 import { groupedDailyResponseSchema } from './massive-schemas.ts';
 import type { MassiveProviderOptions } from './massive-stock-quote-provider.ts';
-import {
-  MASSIVE_DEFAULT_BASE_URL,
-  MASSIVE_DEFAULT_MAX_ATTEMPTS,
-  MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
-  MASSIVE_DEFAULT_TIMEOUT_MS,
-} from './massive-stock-quote-provider.ts';
-import { realSleep } from './rolling-window-rate-limiter.ts';
+import { MASSIVE_DEFAULT_BASE_URL, massiveHttpClient } from './massive-stock-quote-provider.ts';
 
 const REFERENCE_PATH = '/v3/reference/tickers';
 /** About 12 pages today; 50 000 listings would mean the pagination loops. */
@@ -42,18 +36,7 @@ export class MassiveMarketDataProvider implements MarketDataProvider {
 
   constructor(options: MassiveMarketDataOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.http = new MassiveHttpClient({
-      apiKey: options.apiKey,
-      baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
-      rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
-      timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
-      maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
-      maxBodyBytes: options.maxBodyBytes,
-      clock: options.clock,
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-      logger: this.logger,
-    });
+    this.http = massiveHttpClient(options, this.logger);
   }
 
   async fetchSessionBars(session: string): Promise<MarketSessionBars> {

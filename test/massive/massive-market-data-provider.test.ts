@@ -35,26 +35,25 @@ afterAll(async () => {
   await server.close();
 });
 
-testMarketDataProviderContract('Massive on the fake server', async () => {
-  server.resetStats();
-  const provider = new MassiveMarketDataProvider({
+function onFakeServer(): MassiveMarketDataProvider {
+  return new MassiveMarketDataProvider({
     apiKey: server.apiKey,
     baseUrl: server.baseUrl,
     rateLimitPerMinute: 0,
     clock: new FixedClock('2026-01-05T17:00:00.000Z'),
   });
+}
+
+testMarketDataProviderContract('Massive on the fake server', async () => {
+  server.resetStats();
+  const provider = onFakeServer();
   return { provider, upstream: { calls: () => server.calls.total + server.referenceCalls } };
 });
 
 describe('MassiveMarketDataProvider on the fake server', () => {
   it('pages the reference 1 000 at a time through next_url, with the key in the header only', async () => {
     server.resetStats();
-    const provider = new MassiveMarketDataProvider({
-      apiKey: server.apiKey,
-      baseUrl: server.baseUrl,
-      rateLimitPerMinute: 0,
-      clock: new FixedClock('2026-01-05T17:00:00.000Z'),
-    });
+    const provider = onFakeServer();
 
     const tickers = await provider.fetchTickerReference();
 
