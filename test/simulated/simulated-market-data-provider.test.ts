@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MARKET_FILTERS } from '../../core/index.ts';
+import { DEFAULT_MARKET_FILTERS, SyncMarketBoard } from '../../core/index.ts';
+import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
+import {
+  InMemoryMarketBoardRepository,
+  InMemoryTickerReferenceCache,
+} from '../../adapters/memory/in-memory-market-board-repository.ts';
 import { simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
 import { SimulatedMarketDataProvider } from '../../adapters/simulated/simulated-market-data-provider.ts';
 import { SIMULATED_UNIVERSE_SIZE, simulatedListings } from '../../adapters/simulated/simulated-universe.ts';
@@ -51,5 +56,26 @@ describe('the simulated universe', () => {
 
     expect(again).toEqual(one);
     expect(other).not.toEqual(one);
+  });
+});
+
+describe('SyncMarketBoard over the simulated market', () => {
+  it('stores a full board per session from the universe, with the default filters', async () => {
+    const boards = new InMemoryMarketBoardRepository();
+    const sync = new SyncMarketBoard(
+      new SimulatedMarketDataProvider(),
+      boards,
+      new InMemoryTickerReferenceCache(),
+      new FixedClock('2025-03-08T12:00:00.000Z'),
+    );
+
+    const summary = await sync.execute({ sessions: ['2025-03-06', SESSION] });
+
+    expect(summary).toMatchObject({ stored: ['2025-03-06', SESSION], reference: 'refreshed' });
+    const board = await boards.get(SESSION);
+    expect(board).toMatchObject({ source: 'simulated', filters: DEFAULT_MARKET_FILTERS });
+    expect(board?.gainers).toHaveLength(10);
+    expect(board?.losers).toHaveLength(10);
+    expect(board?.gainers.every((mover) => mover.name && mover.close >= 5)).toBe(true);
   });
 });
