@@ -114,10 +114,7 @@ export function transactWriteHandler(
   };
 
   async function answer(body: string): Promise<object> {
-    const P0=performance.now();
     const request = parseRequest(body, internals, store);
-    console.error('types/validations', TT.map(Math.round)); TT[0]=TT[1]=0;
-    console.error('parse', Math.round(performance.now()-P0), body.length);
     const token = request.ClientRequestToken;
     const digest = createHash('sha256').update(JSON.stringify(request.TransactItems)).digest('hex');
     return serially(async () => {
@@ -141,9 +138,8 @@ export function transactWriteHandler(
   }
 
   return (request, response) => {
-    const R0=performance.now();
     readBody(request)
-      .then((b)=>{console.error('read', Math.round(performance.now()-R0)); return answer(b)})
+      .then(answer)
       .then(
         (body) => send(response, 200, body),
         (error: unknown) => {
@@ -191,14 +187,11 @@ function parseRequest(body: string, internals: DynaliteInternals, store: Dynalit
         'The embedded store supports only Put actions in TransactWriteItems',
       );
     }
-    const C0=performance.now();
     const checked = internals.validations.checkTypes(
       { ...put, ReturnConsumedCapacity: capacity },
       internals.putItem.types,
     );
-    const C1=performance.now();
     internals.validations.checkValidations(checked, internals.putItem.types, internals.putItem.custom, store);
-    TT[0]+=C1-C0; TT[1]+=performance.now()-C1;
     return checked;
   });
   return { TransactItems: actions, ClientRequestToken: token, ReturnConsumedCapacity: capacity, puts };
@@ -229,7 +222,6 @@ async function commit(
   const bytes = puts.reduce((sum, put) => sum + Buffer.byteLength(JSON.stringify(put.Item)), 0);
   if (bytes > MAX_TRANSACTION_BYTES) throw db.validationError('Transaction size exceeds the 4 MB limit');
 
-  const T0=performance.now();
   const releases = await Promise.all(
     [...tables.keys()].map((name) =>
       lockAll(
@@ -242,7 +234,6 @@ async function commit(
     const existing = await Promise.all(
       puts.map((put, index) => missingAsUndefined(store.getItemDb(put.TableName), keys[index]!)),
     );
-    const T1=performance.now();
     const reasons = puts.map((put, index) =>
       db.checkConditional(put, existing[index]) ? 'ConditionalCheckFailed' : 'None',
     );
@@ -261,9 +252,7 @@ async function commit(
     const operations = puts.flatMap((put, index) =>
       writeOperations(tables.get(put.TableName)!, keys[index]!, existing[index], put.Item, internals),
     );
-    const T2=performance.now();
     await callback<void>((done) => store.db.batch(operations, done));
-    console.error('lock+get', Math.round(T1-T0), 'build', Math.round(T2-T1), 'batch', Math.round(performance.now()-T2));
     if (returnCapacity !== 'TOTAL' && returnCapacity !== 'INDEXES') return {};
     // A transactional write costs twice a plain one, as on DynamoDB.
     return {
@@ -373,5 +362,3 @@ function isErrorAnswer(error: unknown): error is DynamoDbErrorAnswer {
     typeof (error as DynamoDbErrorAnswer).body === 'object'
   );
 }
-
-const TT=[0,0];
