@@ -143,7 +143,7 @@ console.log(
         strongestOneAtATime: 'the faster of the two, measured in the same run',
         saveMany:
           `DynamoDbWinnerRepository.saveMany per slice of ${SESSIONS_PER_WRITE} (as SyncWinners calls it): ` +
-          'TransactWriteItems of 25 conditional Puts, 4 in flight',
+          'one TransactWriteItems of conditional Puts',
         unconditionalBatchWrite:
           'BatchWriteItem, 25 items a request: reference only, it cannot refuse an already-stored session',
         rounds: `${ROUNDS}, interleaved; medians shown; client and store share this machine`,
