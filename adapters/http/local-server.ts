@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AppLogger } from '../observability/app-logger.ts';
+import { isApiPath } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError } from './http-errors.ts';
 import type { ApiRequest, MoversApi, RespondOptions } from './movers-api.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -35,11 +36,6 @@ export interface LocalServerOptions {
  */
 const STORE_WORK_CONCURRENCY = 2;
 const RETRY_AFTER_SECONDS = 1;
-
-/** True for the paths the API owns; everything else is the dashboard's static files. */
-function isApiPath(pathname: string): boolean {
-  return pathname === '/health' || pathname === '/movers' || pathname.startsWith('/movers/');
-}
 
 /**
  * `stocks-cli serve`: API paths become API Gateway-shaped requests for the same MoversApi that runs
