@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AppLogger } from '../observability/app-logger.ts';
-import { isApiPath } from './api-routes.ts';
+import { API_ROUTES, isApiPath } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError } from './http-errors.ts';
 import type { ApiRequest, MoversApi, RespondOptions } from './movers-api.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -54,7 +54,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
       sendError(response, new HttpError(400, 'BAD_REQUEST', 'The request URL is malformed.'));
       return;
     }
-    if (url.pathname === '/health') {
+    if (url.pathname === API_ROUTES.health.path) {
       void settle(answerApi(request, response, url, options.api), response, options.logger);
       return;
     }
