@@ -16,6 +16,7 @@ import {
   matchRoute,
   parseQuery,
   truncate,
+  type RouteMatch,
   type RouteName,
   type RouteQuery,
 } from './api-routes.ts';
@@ -124,31 +125,41 @@ export class MoversApi {
           Allow: ALLOWED_METHODS,
         });
       }
-      const query = this.query(request);
-      let answerable: Answerable;
-      switch (route.name) {
-        case 'health':
-          this.validated('health', query);
-          return await this.health();
-        case 'movers':
-          answerable = this.movers(this.validated('movers', query));
-          break;
-        case 'session':
-          this.validated('session', query);
-          answerable = this.session(decodePathSegment(route.parameters.date as string));
-          break;
-        default:
-          return route.name satisfies never;
-      }
-      const { key, compute } = answerable;
-      const cache = this.deps.cache;
-      const answer =
-        cache.lookup(key) ??
-        (await (options.schedule ?? run)(() => cache.answer(key, () => this.readingStore(compute))));
-      return this.ok(answer, request);
+      return await this.route(route, this.query(request), request, options);
     } catch (error) {
       return this.failure(error, request);
     }
+  }
+
+  private async route(
+    route: RouteMatch,
+    query: Query,
+    request: ApiRequest,
+    options: RespondOptions,
+  ): Promise<ApiResponse> {
+    switch (route.name) {
+      case 'health':
+        this.validated('health', query);
+        return this.health();
+      case 'movers':
+        return this.answer(this.movers(this.validated('movers', query)), request, options);
+      case 'session':
+        this.validated('session', query);
+        return this.answer(this.session(decodePathSegment(route.parameters.date ?? '')), request, options);
+    }
+  }
+
+  /** From the response cache, or by the work behind it when the server has room for it. */
+  private async answer(
+    { key, compute }: Answerable,
+    request: ApiRequest,
+    options: RespondOptions,
+  ): Promise<ApiResponse> {
+    const cache = this.deps.cache;
+    const answer =
+      cache.lookup(key) ??
+      (await (options.schedule ?? run)(() => cache.answer(key, () => this.readingStore(compute))));
+    return this.ok(answer, request);
   }
 
   /** The transport's part of the query: bounded, each parameter once, in a map that inherits no key. */
