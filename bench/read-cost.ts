@@ -16,14 +16,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SessionResult } from '../core/index.ts';
+import type { SessionResult, WinnerRepository } from '../core/index.ts';
 import { addDays, lastSessions } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
-import type { ConsumedCapacityReport } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient, startEmbeddedDynamoDb } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import type { ConsumedCapacityReport } from './support/dynamodb-capacity-meter.ts';
+import { meterConsumedCapacity } from './support/dynamodb-capacity-meter.ts';
 import { batchWriteAll } from './support/dynamodb-batch-write.ts';
 import { simulatedSessionResult } from './support/simulated-session.ts';
 
@@ -58,12 +59,11 @@ try {
     const byDateTable = `winners-by-date-${width}`;
     await createDateKeyedTable(byDateTable);
     const capacity: ConsumedCapacityReport[] = [];
-    const repository = new DynamoDbWinnerRepository({
+    const repository = meterConsumedCapacity(
+      new DynamoDbWinnerRepository({ client, tableName: WINNERS_TABLE_NAME, watchlist }),
       client,
-      tableName: WINNERS_TABLE_NAME,
-      watchlist,
-      onConsumedCapacity: (report) => capacity.push(report),
-    });
+      (report) => capacity.push(report),
+    );
     let stored = 0;
     for (const size of HISTORY_SIZES) {
       await storeSessions(newestFirst.slice(stored, size), symbols, repository, byDateTable, width);
@@ -184,7 +184,7 @@ function watchlistOf(width: number): string[] {
 async function storeSessions(
   dates: string[],
   symbols: readonly string[],
-  repository: DynamoDbWinnerRepository,
+  repository: WinnerRepository,
   byDateTable: string,
   width: number,
 ): Promise<void> {
