@@ -256,48 +256,69 @@ async function batchGetByDate(tableName: string, dates: string[]): Promise<Read>
 }
 
 async function fullItemQuery(watchlist: string, days: number): Promise<Read> {
-  const dates: string[] = [];
-  const consumed: (ConsumedCapacity | undefined)[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: WINNERS_TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
-        ExpressionAttributeValues: { ':pk': { S: watchlistPartitionKey(watchlist) }, ':asOf': { S: AS_OF } },
-        ScanIndexForward: false,
-        Limit: days - dates.length,
-        ReturnConsumedCapacity: 'TOTAL',
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    dates.push(...(page.Items ?? []).map((item) => item.sk?.S ?? ''));
-    consumed.push(page.ConsumedCapacity);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && dates.length < days);
-  return read(dates, consumed);
+  const { values, consumed } = await readPages(
+    'sk',
+    (startKey, found) =>
+      client.send(
+        new QueryCommand({
+          TableName: WINNERS_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
+          ExpressionAttributeValues: {
+            ':pk': { S: watchlistPartitionKey(watchlist) },
+            ':asOf': { S: AS_OF },
+          },
+          ScanIndexForward: false,
+          Limit: days - found,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    (found) => found < days,
+  );
+  return read(values, consumed);
 }
 
 async function scanByDate(tableName: string, days: number): Promise<Read> {
-  const found: string[] = [];
+  const { values, consumed } = await readPages(
+    'date',
+    (startKey) =>
+      client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: '#date >= :since',
+          ExpressionAttributeNames: { '#date': 'date' },
+          ExpressionAttributeValues: { ':since': { S: addDays(AS_OF, -SCAN_WINDOW_DAYS) } },
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    () => true,
+  );
+  return read(values.sort().reverse().slice(0, days), consumed);
+}
+
+interface Page {
+  readonly Items?: Record<string, AttributeValue>[];
+  readonly ConsumedCapacity?: ConsumedCapacity;
+  readonly LastEvaluatedKey?: Record<string, AttributeValue>;
+}
+
+/** Follows LastEvaluatedKey while `wantMore(found)` holds, collecting one string attribute and each page's capacity. */
+async function readPages(
+  attribute: string,
+  send: (startKey: Record<string, AttributeValue> | undefined, found: number) => Promise<Page>,
+  wantMore: (found: number) => boolean,
+): Promise<{ values: string[]; consumed: (ConsumedCapacity | undefined)[] }> {
+  const values: string[] = [];
   const consumed: (ConsumedCapacity | undefined)[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '#date >= :since',
-        ExpressionAttributeNames: { '#date': 'date' },
-        ExpressionAttributeValues: { ':since': { S: addDays(AS_OF, -SCAN_WINDOW_DAYS) } },
-        ReturnConsumedCapacity: 'TOTAL',
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    found.push(...(page.Items ?? []).map((item) => item.date?.S ?? ''));
+    const page = await send(startKey, values.length);
+    values.push(...(page.Items ?? []).map((item) => item[attribute]?.S ?? ''));
     consumed.push(page.ConsumedCapacity);
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return read(found.sort().reverse().slice(0, days), consumed);
+  } while (startKey && wantMore(values.length));
+  return { values, consumed };
 }
 
 /** Times `read` repeatedly; every answer must be exactly the expected dates, and every one costs the same. */
