@@ -42,8 +42,6 @@ const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
 const MAX_CONFLICT_ROUNDS = 6;
 /** Per-item reasons of a cancelled transaction that another round settles; any other is a failure. */
 const RETRIED_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
-/** Conditional PutItems in flight at once where the store has no transactions. */
-const PUTS_IN_FLIGHT = 16;
 const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
 
 /**
@@ -62,8 +60,6 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly partitionKey: string;
   private readonly logger: AppLogger;
   private readonly clock: Clock;
-  /** Unknown until the first saveMany asks; dynalite (the embedded store) has no TransactWriteItems. */
-  private storeHasTransactions: boolean | undefined;
   private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
@@ -89,16 +85,19 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * of concurrent writers of one session exactly one stores it and the others learn `already-present`.
    * - Up to 100 items (and 3 MB, no session twice) go in one TransactWriteItems of conditional Puts,
    *   `attribute_not_exists(sk)` unless overwriting. DynamoDB applies all of them or none, so a
-   *   session another writer has stored is never overwritten.
+   *   session another writer has stored is never overwritten. Transactions go one after another:
+   *   at 7 tickers, transactions of 25, or 4 in flight, were no faster on either local store.
    * - A cancelled transaction says why, item by item: `ConditionalCheckFailed` means that session is
    *   stored already (the other writer won: `already-present`); the rest failed nothing and go again in
    *   the next round. `TransactionConflict` (another transaction on that session at that instant) is
    *   retried the same way, and its condition then settles it.
-   * - A store without transactions (dynalite, the embedded store) gets `save`'s conditional PutItem,
-   *   several in flight: each is its own atomic check, so the guarantee is the same.
+   * - The embedded store (dynalite) has no transactions of its own; it is given this one kind, with the
+   *   same all-or-nothing answers (see embedded-transact-write.ts), so every store runs this code.
    * BatchWriteItem is not used: it takes no condition, so it would overwrite a concurrent sync's session.
    * A transactional write costs twice the write units of a plain one; a few sessions a day make that
-   * negligible, and a 100-session request is what makes a backfill fast.
+   * negligible. Most of a write's time is the request itself (measured by bench:store-writes: a
+   * conditional PutItem of a 7-ticker session costs about as much as 6 items in a batch), so many
+   * sessions a request is what makes a backfill fast.
    * Every item is built (and its numbers checked) before anything is sent.
    */
   async saveMany(
@@ -108,7 +107,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     const items = results.map((result) => this.toItem(result));
     const outcomes: SaveOutcome[] = [];
     for (const chunk of transactionChunks(items)) {
-      outcomes.push(...(await this.saveChunk(chunk, options)));
+      outcomes.push(...(await this.transact(chunk, options)));
     }
     this.logger.debug('Stored session results', {
       sessions: results.length,
@@ -201,28 +200,11 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
-  private async saveChunk(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
-    if (this.storeHasTransactions !== false) {
-      const outcomes = await this.transact(items, options);
-      if (outcomes) return outcomes;
-    }
-    const outcomes: SaveOutcome[] = [];
-    for (let start = 0; start < items.length; start += PUTS_IN_FLIGHT) {
-      const slice = items.slice(start, start + PUTS_IN_FLIGHT);
-      outcomes.push(...(await Promise.all(slice.map((item) => this.put(item, options)))));
-    }
-    return outcomes;
-  }
-
   /**
-   * The outcome of each item, or undefined when the store has no transactions. The SDK gives each
-   * request an idempotency token, so its own retry of a transaction that did commit is answered as a
-   * success, not as a conflict with itself.
+   * The outcome of each item. The SDK gives each request an idempotency token, so its own retry of a
+   * transaction that did commit is answered as a success, not as a conflict with itself.
    */
-  private async transact(
-    items: WinnerItem[],
-    options: { overwrite?: boolean },
-  ): Promise<SaveOutcome[] | undefined> {
+  private async transact(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
     const outcomes = new Array<SaveOutcome | undefined>(items.length);
     let pending = items.map((_, index) => index);
     let conflicts = 0;
@@ -239,14 +221,9 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
             })),
           }),
         );
-        this.storeHasTransactions = true;
         for (const index of pending) outcomes[index] = 'stored';
         pending = [];
       } catch (error) {
-        if (this.storeHasTransactions !== true && isNamed(error, 'UnknownOperationException')) {
-          this.storeHasTransactions = false;
-          return undefined;
-        }
         const reasons = cancellationReasons(error);
         const retryable = reasons?.every((code) => RETRIED_CANCELLATIONS.has(code));
         if (!reasons || !retryable) throw toDynamoDbError(error, this.tableName);
