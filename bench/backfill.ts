@@ -182,7 +182,7 @@ async function groupedDailyBackfill(provider: MassiveStockQuoteProvider, session
   for (const session of sessions) {
     const request = { symbols: WATCHLIST, sessions: [session], includePreviousSession: false };
     check(
-      provider.plan(request).strategy === 'grouped-daily',
+      (await provider.plan(request)).strategy === 'grouped-daily',
       'one session should plan a grouped-daily call',
     );
     const batch = await provider.fetchDailyBars(request);
@@ -240,7 +240,7 @@ async function callsSection(server: FakeMassiveServer) {
   const rangeTime = fakeTime();
   const repository = new InMemoryWinnerRepository();
   const provider = freePlanProvider(server, rangeTime);
-  const plan = provider.plan({ symbols: WATCHLIST, sessions, includePreviousSession: false });
+  const plan = await provider.plan({ symbols: WATCHLIST, sessions, includePreviousSession: false });
   const range = await measure(server, () =>
     syncOf(provider, repository, rangeTime.clock, WATCHLIST).execute({ window: { from: FROM, to: TO } }),
   );

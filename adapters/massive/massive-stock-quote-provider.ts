@@ -110,7 +110,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     });
   }
 
-  plan(request: QuoteRequest): MassiveFetchPlan {
+  async plan(request: QuoteRequest): Promise<MassiveFetchPlan> {
     return planMassiveFetch(request);
   }
 
