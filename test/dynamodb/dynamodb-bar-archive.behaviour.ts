@@ -49,7 +49,7 @@ export function testDynamoDbBarArchive(name: string, endpoint: () => string): vo
       // The worst case: 10-character symbols and numbers of 17 significant digits.
       const tickers = Array.from({ length: 4_500 }, (_, index) => `W${String(index).padStart(9, '0')}`);
       const bars = tickers.map((ticker) => ({
-        ...aBar(ticker, '2025-03-07', 123.45678901234567, 98.765432109876543),
+        ...aBar(ticker, '2025-03-07', 123.45678901234567, 98.76543210987654),
         volume: 1234567890123456,
       }));
 
