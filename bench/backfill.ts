@@ -54,6 +54,7 @@ import { InMemoryWinnerRepository } from '../adapters/memory/in-memory-winner-re
 import { silentLogger } from '../adapters/observability/app-logger.ts';
 import { openDynamoRepositoryFixture } from '../test/support/dynamo-repository-fixture.ts';
 import { startDynaliteServer } from '../test/support/dynamo-servers.ts';
+import { watchlistRepositories } from '../test/support/watchlist-repositories.ts';
 import type { FakeMassiveServer } from '../test/support/fake-massive-server.ts';
 import { startFakeMassiveServer } from '../test/support/fake-massive-server.ts';
 
@@ -665,12 +666,7 @@ async function watchlistsSection(server: FakeMassiveServer) {
   const sessions = tradingSessions(FROM, TO);
   const unique = [...new Set(THREE_LISTS.flatMap((list) => list.symbols))];
   const archive = new InMemoryBarArchive();
-  const repositories = new Map<string, InMemoryWinnerRepository>();
-  const repositoryOf = (name: string) => {
-    const repository = repositories.get(name) ?? new InMemoryWinnerRepository();
-    repositories.set(name, repository);
-    return repository;
-  };
+  const repositoryOf = watchlistRepositories();
   const watchlistsOf = (watchlists: readonly Watchlist[], time: ReturnType<typeof fakeTime>) =>
     new SyncWatchlists(freePlanProvider(server, time), archive, repositoryOf, time.clock, {
       watchlists,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { InMemoryBarArchive } from '../../adapters/memory/in-memory-bar-archive.ts';
-import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import type {
   ArchivedBars,
   Basis,
@@ -11,6 +10,7 @@ import type {
   Watchlist,
 } from '../../core/index.ts';
 import { SyncWatchlists, tradingSessions, UnknownWatchlistError } from '../../core/index.ts';
+import { watchlistRepositories } from '../support/watchlist-repositories.ts';
 import { CountingMarket } from './support/counting-market.ts';
 
 /** Three overlapping lists, 25 unique tickers. */
@@ -31,12 +31,7 @@ const AFTER_CLOSE = '2026-01-06T23:00:00.000Z';
 function world(lists: readonly Watchlist[] = LISTS, basis: Basis = 'open-to-close') {
   const market = new CountingMarket();
   const archive = new InMemoryBarArchive();
-  const repositories = new Map<string, InMemoryWinnerRepository>();
-  const repositoryOf = (name: string) => {
-    const repository = repositories.get(name) ?? new InMemoryWinnerRepository();
-    repositories.set(name, repository);
-    return repository;
-  };
+  const repositoryOf = watchlistRepositories();
   const clock = new FixedClock(AFTER_CLOSE);
   const syncOf = (watchlists: readonly Watchlist[] = lists, store: BarArchive = archive) =>
     new SyncWatchlists(market, store, repositoryOf, clock, { watchlists, basis, publishDelayMinutes: 60 });
