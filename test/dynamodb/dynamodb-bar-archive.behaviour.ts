@@ -6,7 +6,7 @@ import {
   DynamoDbBarArchive,
   TICKERS_PER_ITEM,
 } from '../../adapters/dynamodb/dynamodb-bar-archive.ts';
-import { dynamoDbItemSize } from '../../adapters/dynamodb/dynamodb-item-size.ts';
+import { dynamoDbItemSize } from '../support/dynamodb-item-size.ts';
 import { WINNERS_TABLE } from '../../adapters/dynamodb/winners-table.ts';
 import type { BarArchiveFactory } from '../contracts/bar-archive.contract.ts';
 import { aBar } from '../contracts/bar-archive.contract.ts';
