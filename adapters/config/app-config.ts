@@ -122,7 +122,12 @@ type Settings = z.infer<typeof schema>;
  */
 export type StoreSelection =
   | { readonly mode: 'aws'; readonly tableName: string; readonly region: string }
-  | { readonly mode: 'endpoint'; readonly tableName: string; readonly region: string; readonly endpoint: string }
+  | {
+      readonly mode: 'endpoint';
+      readonly tableName: string;
+      readonly region: string;
+      readonly endpoint: string;
+    }
   | { readonly mode: 'embedded'; readonly tableName: string; readonly dataDir: string };
 
 export type StoreMode = StoreSelection['mode'];

@@ -78,7 +78,7 @@ export const SETTINGS = {
     env: 'MASSIVE_RATE_LIMIT_PER_MINUTE',
     default: '5',
     range: { min: 0, max: 100_000 },
-    help: 'client-side limit on Massive calls per minute (5 is the free plan), 0 = unlimited',
+    help: 'client-side limit on Massive calls per minute, 0 = unlimited; the free plan allows 5',
     context: 'massiveRateLimitPerMinute',
   },
   massiveMaxInFlight: {
@@ -150,7 +150,7 @@ export const SETTINGS = {
     env: 'LOG_LEVEL',
     default: 'info',
     choices: ['debug', 'info', 'warn', 'error'],
-    help: 'least severe log line `stocks-cli` writes to stderr; debug also prints the stack of an error',
+    help: "the least severe log lines `stocks-cli` writes to stderr; debug also prints an error's stack",
   },
 } as const satisfies Record<string, Setting>;
 
@@ -162,12 +162,11 @@ export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 export function describeSetting(key: SettingKey): string {
   const setting: Setting = SETTINGS[key];
   const accepts = setting.range
-    ? `, ${setting.range.min}-${setting.range.max}`
-    : setting.choices
-      ? `: ${setting.choices.join(', ')}`
-      : '';
-  const fallback = setting.default === undefined ? '' : ` (default ${setting.default})`;
-  return `${setting.help}${accepts}${fallback}`;
+    ? `${setting.range.min}-${setting.range.max}`
+    : setting.choices && `${setting.choices.slice(0, -1).join(', ')} or ${setting.choices.at(-1)}`;
+  const fallback = setting.default === undefined ? undefined : `default \`${setting.default}\``;
+  const details = [accepts, fallback].filter(Boolean).join(', ');
+  return details ? `${setting.help} (${details})` : setting.help;
 }
 
 /** The command-line flag of a setting: the global option where there is one (`--table`), else its kebab-case name. */
@@ -178,15 +177,13 @@ export function flagName(key: SettingKey): string {
 
 /** The README's configuration table, generated: `npm run docs:config` writes it, a test keeps it equal. */
 export function settingsTable(): string {
-  const rows = SETTING_KEYS.map((key) => [
-    `\`${SETTINGS[key].env}\``,
-    describeSetting(key),
-  ]);
+  const rows = SETTING_KEYS.map((key) => [`\`${SETTINGS[key].env}\``, describeSetting(key)]);
   const header = ['variable', 'meaning'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
   );
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -202,7 +199,9 @@ export function logLevelOf(env: Record<string, string | undefined>): LogLevel {
 }
 
 /** The settings every `stocks-cli` command takes a flag for. */
-export const GLOBAL_FLAG_SETTINGS = SETTING_KEYS.filter((key) => (SETTINGS[key] as Setting).flag !== undefined);
+export const GLOBAL_FLAG_SETTINGS = SETTING_KEYS.filter(
+  (key) => (SETTINGS[key] as Setting).flag !== undefined,
+);
 
 /** Commander's name for a global flag's value (`--data-dir` is `dataDir`). */
 export function optionAttribute(key: SettingKey): string {
