@@ -17,6 +17,15 @@ module.exports = {
       to: { path: '^(cli|infra)/' },
     },
     {
+      name: 'dynamodb-sdk-only-in-its-adapter',
+      comment:
+        'Only adapters/dynamodb/ uses the DynamoDB SDK, so clients come from its one factory (dynamodb-client.ts; ' +
+        'eslint keeps `new DynamoDBClient` there). Elsewhere, type-only imports.',
+      severity: 'error',
+      from: { path: '^(core|adapters|cli|infra|web)/', pathNot: '^adapters/dynamodb/' },
+      to: { path: '@aws-sdk/(client-dynamodb|lib-dynamodb)', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
