@@ -3,6 +3,7 @@ import { BASES } from '../../core/index.ts';
 import {
   DEFAULT_TABLE_NAME,
   describeSetting,
+  FALLBACK_REGION,
   flagName,
   SETTING_KEYS,
   SETTINGS,
@@ -162,7 +163,7 @@ export function loadConfig(
     raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv);
   }
   if (emptyFlags.length > 0) throw new ConfigurationError(emptyFlags.join('\n'));
-  raw.region ??= env.AWS_DEFAULT_REGION || 'us-east-1';
+  raw.region ??= env.AWS_DEFAULT_REGION || FALLBACK_REGION;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ...parsed.data, store: storeSelection(parsed.data) };
   const problems = parsed.error.issues.map((issue) => {

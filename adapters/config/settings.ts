@@ -1,4 +1,4 @@
-import { BASES } from '../../core/movers.ts';
+import { BASES, DEFAULT_BASIS } from '../../core/movers.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/use-cases/sync-winners.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface Setting {
 
 export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'] as const;
 export const DEFAULT_TABLE_NAME = 'stock-winners';
+/** The region when neither AWS_REGION nor AWS_DEFAULT_REGION names one. */
+export const FALLBACK_REGION = 'us-east-1';
 
 /** Every setting, in the order the README lists them. */
 export const SETTINGS = {
@@ -44,7 +46,7 @@ export const SETTINGS = {
   basis: {
     env: 'BASIS',
     flag: { name: 'basis', value: 'basis' },
-    default: 'open-to-close',
+    default: DEFAULT_BASIS,
     choices: BASES,
     help: 'percent change basis',
     context: 'basis',
@@ -105,7 +107,7 @@ export const SETTINGS = {
   },
   region: {
     env: 'AWS_REGION',
-    help: 'AWS region for DynamoDB and SSM (default AWS_DEFAULT_REGION, else us-east-1)',
+    help: `AWS region for DynamoDB and SSM (default AWS_DEFAULT_REGION, else ${FALLBACK_REGION})`,
   },
   corsOrigin: {
     env: 'CORS_ORIGIN',
