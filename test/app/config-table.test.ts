@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../adapters/config/app-config.ts';
 import {
@@ -10,6 +12,8 @@ import {
 } from '../../adapters/config/settings.ts';
 import { README, withGeneratedTable } from '../../scripts/config-table.ts';
 import { runCli } from '../support/cli-process.ts';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
 
 describe('the settings table is the one source of every setting', () => {
   it('the README configuration table equals the generated one (npm run docs:config rewrites it)', () => {
@@ -57,5 +61,33 @@ describe('the settings table is the one source of every setting', () => {
     ] as const) {
       expect(help).toContain(`${SETTINGS[key].env}: ${describeSetting(key)}`.replace(/\s+/g, ' '));
     }
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('is read by the config loader only', () => {
+    const readers = spawnSync(
+      'git',
+      [
+        'grep',
+        '-lE',
+        String.raw`env(\.LOG_LEVEL|\[.LOG_LEVEL)`,
+        '--',
+        'core',
+        'adapters',
+        'cli',
+        'infra',
+        'web',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+
+    expect(readers.stdout.split('\n').filter(Boolean)).toEqual([]);
+    expect(readers.status).toBe(1); // git grep: nothing found
+  });
+
+  it('is checked at start like every setting', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL="verbose"/);
   });
 });
