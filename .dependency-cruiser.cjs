@@ -26,6 +26,13 @@ module.exports = {
       to: { path: '@aws-sdk/(client-dynamodb|lib-dynamodb)', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'production-does-not-import-bench',
+      comment: 'bench/ measures production code (meters, baselines); nothing that ships may depend on it.',
+      severity: 'error',
+      from: { path: '^(core|adapters|cli|infra|web)/' },
+      to: { path: '^bench/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -36,6 +36,9 @@ const SCRATCH_FILES: Record<string, string> = {
     "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
   'adapters/dynamodb/dynamodb-client.ts':
     "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
+  'adapters/imports-bench.ts':
+    "import { meter } from '../bench/support/meter.ts';\nexport const x = meter;\n",
+  'bench/support/meter.ts': 'export const meter = 1;\n',
 };
 
 let scratch: string;
@@ -144,6 +147,10 @@ describe('one DynamoDB client factory (eslint, in npm run check)', () => {
 
     expect(await rulesBrokenIn('adapters/dynamodb/dynamodb-client.ts', factory)).toEqual([]);
     expect(await rulesBrokenIn('cli/uses-client-type.ts', typeOnly)).toEqual([]);
+  });
+
+  it('fails when production code imports bench/', () => {
+    expect(rulesBrokenBy('adapters/imports-bench.ts')).toContain('production-does-not-import-bench');
   });
 });
 

@@ -52,7 +52,26 @@ export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
 export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
 const IN_FLIGHT = SETTINGS.massiveMaxInFlight.range;
 /** Only a `next_url`'s path and query are kept, so a relative one may resolve against any base. */
-const ANY_BASE = 'https://next-url.invalid';
+export const NEXT_URL_BASE = 'https://next-url.invalid';
+
+/** The HTTP client of the provider options, defaults filled in: every Massive adapter talks through one. */
+export function massiveHttpClient(
+  options: Omit<MassiveProviderOptions, 'maxInFlight'>,
+  logger: AppLogger,
+): MassiveHttpClient {
+  return new MassiveHttpClient({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
+    maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
+    maxBodyBytes: options.maxBodyBytes,
+    clock: options.clock,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    logger,
+  });
+}
 
 /** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
 const MAX_RANGE_PAGES = 100;
@@ -96,18 +115,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
         `maxInFlight must be a whole number from ${IN_FLIGHT.min} to ${IN_FLIGHT.max}, got ${this.maxInFlight}.`,
       );
     }
-    this.http = new MassiveHttpClient({
-      apiKey: options.apiKey,
-      baseUrl: options.baseUrl,
-      rateLimitPerMinute: options.rateLimitPerMinute,
-      timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
-      maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
-      maxBodyBytes: options.maxBodyBytes,
-      clock: options.clock,
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-      logger: this.logger,
-    });
+    this.http = massiveHttpClient(options, this.logger);
   }
 
   plan(request: QuoteRequest): MassiveFetchPlan {
@@ -225,7 +233,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
   private nextPagePath(symbol: string, nextUrl: string): string {
     let url: URL;
     try {
-      url = new URL(nextUrl, ANY_BASE);
+      url = new URL(nextUrl, NEXT_URL_BASE);
     } catch {
       throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
     }
