@@ -17,6 +17,15 @@ module.exports = {
       to: { path: '^(cli|infra)/' },
     },
     {
+      name: 'dynamodb-sdk-only-in-its-adapter',
+      comment:
+        'Only adapters/dynamodb/ uses the DynamoDB SDK, so clients come from its one factory (dynamodb-client.ts; ' +
+        'eslint keeps `new DynamoDBClient` there). Elsewhere, type-only imports.',
+      severity: 'error',
+      from: { path: '^(core|adapters|cli|infra|web)/', pathNot: '^adapters/dynamodb/' },
+      to: { path: '@aws-sdk/(client-dynamodb|lib-dynamodb)', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'production-does-not-import-bench',
       comment: 'bench/ measures production code (meters, baselines); nothing that ships may depend on it.',
       severity: 'error',
@@ -39,7 +48,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|cdk\\.out|dist)/' },
+    exclude: { path: '(^|/)(cdk\\.out|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

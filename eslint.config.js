@@ -48,4 +48,26 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One DynamoDB client factory: every client is built (and configured for AWS, an endpoint or the
+    // embedded store) in adapters/dynamodb/dynamodb-client.ts. Types may be imported anywhere.
+    files: ['core/**', 'adapters/**', 'cli/**', 'infra/**', 'web/**'],
+    ignores: ['adapters/dynamodb/dynamodb-client.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@aws-sdk/client-dynamodb',
+              importNames: ['DynamoDBClient', 'DynamoDB'],
+              allowTypeImports: true,
+              message:
+                'Build DynamoDB clients with createDynamoDbClient (adapters/dynamodb/dynamodb-client.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -43,12 +43,10 @@ import {
   tradingSessions,
 } from '../core/index.ts';
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
+import { SETTINGS } from '../adapters/config/settings.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
 import { openCloseResponseSchema } from './support/massive-open-close.ts';
-import {
-  MASSIVE_DEFAULT_MAX_IN_FLIGHT,
-  MassiveStockQuoteProvider,
-} from '../adapters/massive/massive-stock-quote-provider.ts';
+import { MassiveStockQuoteProvider } from '../adapters/massive/massive-stock-quote-provider.ts';
 import { InMemoryBarArchive } from '../adapters/memory/in-memory-bar-archive.ts';
 import { InMemoryWinnerRepository } from '../adapters/memory/in-memory-winner-repository.ts';
 import { silentLogger } from '../adapters/observability/app-logger.ts';
@@ -82,6 +80,8 @@ const THREE_LISTS: Watchlist[] = [
   },
 ];
 const FOURTH_LIST: Watchlist = { name: 'mega', symbols: ['AAPL', 'MSFT', 'NVDA', 'JPM', 'XOM'] };
+/** What a sync runs with unless MASSIVE_MAX_IN_FLIGHT says otherwise. */
+const DEFAULT_IN_FLIGHT = Number(SETTINGS.massiveMaxInFlight.default);
 
 const FREE_PLAN_FORMULA =
   'freePlanMinimumSeconds = (ceil(calls / 5) - 1) * 60: with at most 5 call starts per rolling 60 s, ' +
@@ -167,6 +167,7 @@ function freePlanProvider(
     apiKey: server.apiKey,
     baseUrl: server.baseUrl,
     rateLimitPerMinute: FREE_PLAN_CALLS_PER_MINUTE,
+    maxInFlight: DEFAULT_IN_FLIGHT,
     clock: time.clock,
     sleep: time.sleep,
     logger: silentLogger,
@@ -420,6 +421,7 @@ async function storeWritesSection(server: FakeMassiveServer, expected: Winners) 
         apiKey: server.apiKey,
         baseUrl: server.baseUrl,
         rateLimitPerMinute: 0,
+        maxInFlight: DEFAULT_IN_FLIGHT,
         clock,
         logger: silentLogger,
       });
@@ -505,6 +507,7 @@ async function rssChild(baseUrl: string, apiKey: string, barsPerChunk: number | 
     apiKey,
     baseUrl,
     rateLimitPerMinute: 0,
+    maxInFlight: DEFAULT_IN_FLIGHT,
     clock,
     logger: silentLogger,
   });
@@ -646,7 +649,7 @@ async function concurrencySection() {
       };
     };
     const serial = await run(1);
-    const concurrent = await run(MASSIVE_DEFAULT_MAX_IN_FLIGHT);
+    const concurrent = await run(DEFAULT_IN_FLIGHT);
     check(sameWinners(serial.winners, concurrent.winners, sessions), 'serial and concurrent winners differ');
     return {
       window: { from: FROM, to: TO, sessions: sessions.length, tickers: WIDE_TICKERS },

@@ -1,7 +1,14 @@
 // The AWS SDK warns on every start that future releases need Node 22; this project pins SDK versions that support Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import {
+  describeSetting,
+  flagName,
+  GLOBAL_FLAG_SETTINGS,
+  SETTINGS,
+  type Setting,
+} from '../adapters/config/settings.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
@@ -13,21 +20,14 @@ export function buildProgram(): Command {
   const program = new Command('stocks-cli')
     .description(
       'Stock Winners: the daily top mover of a watchlist.\n' +
-        'With no MASSIVE_API_KEY it uses simulated market data; with no TABLE_NAME an embedded store in .stocks-data/.',
+        `With no MASSIVE_API_KEY it uses simulated market data; with no TABLE_NAME an embedded store in ${SETTINGS.dataDir.default}/.`,
     )
-    .option('--watchlist <symbols>', 'comma-separated tickers (default WATCHLIST or the seven large caps)')
-    .option(
-      '--watchlist-name <name>',
-      'name the results are stored under (default WATCHLIST_NAME or "default")',
-    )
-    .addOption(
-      new Option('--basis <basis>', 'percent change basis').choices(['open-to-close', 'close-to-close']),
-    )
-    .option('--data-dir <dir>', 'embedded store directory (default STOCKS_DATA_DIR or .stocks-data)')
-    .option('--table <name>', 'DynamoDB table (default TABLE_NAME; unset = embedded store)')
-    .option('--endpoint <url>', 'DynamoDB endpoint (default DYNAMODB_ENDPOINT)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  for (const key of GLOBAL_FLAG_SETTINGS) {
+    const setting: Setting = SETTINGS[key];
+    program.option(`${flagName(key)} <${setting.flag?.value}>`, `${setting.env}: ${describeSetting(key)}`);
+  }
   registerServe(program);
   registerSync(program);
   registerBackfill(program);

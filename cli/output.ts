@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { DomainError, messageOf } from '../core/index.ts';
+import { logLevelOf } from '../adapters/config/settings.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -32,7 +33,7 @@ export function reportProblem(message: string): void {
 export function reportError(error: unknown): void {
   if (error instanceof CommanderError) return; // commander has already printed its message
   reportProblem(messageOf(error));
-  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) {
+  if (logLevelOf(process.env) === 'debug' && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   }
 }

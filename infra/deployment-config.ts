@@ -1,33 +1,40 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { ConfigurationError, loadConfig, type AppConfig } from '../adapters/config/app-config.ts';
+import { SETTING_KEYS, SETTINGS, type Setting } from '../adapters/config/settings.ts';
 
 /**
- * Every CDK context key the app reads, with the default that deploys as is. cdk.json lists the same
- * values (a test keeps the two equal), so `npx cdk deploy -c watchlist=AAPL,MSFT` or an edit of
- * cdk.json is all it takes to change one.
+ * The infrastructure-only CDK context keys, with the defaults that deploy as is. cdk.json lists
+ * exactly these (a test keeps the two equal), so `npx cdk deploy -c alarmEmail=ops@example.com` or
+ * an edit of cdk.json is all it takes to change one.
  */
-export const DEFAULT_CONTEXT = {
+export const INFRA_CONTEXT = {
   stackPrefix: 'StockWinners',
-  watchlist: 'AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
-  watchlistName: 'default',
-  basis: 'open-to-close',
-  syncSessions: 10,
-  syncTimesEt: '16:30,00:30',
-  publishDelayMinutes: 0,
   apiKeyParameterName: '/stock-winners/massive-api-key',
-  massiveBaseUrl: 'https://api.massive.com',
-  massiveRateLimitPerMinute: 5,
   apiThrottleRateLimit: 20,
   apiThrottleBurstLimit: 40,
-  corsOrigin: '*',
   alarmEmail: '',
   logRetentionDays: 30,
   logLevel: 'INFO',
   reserveSyncConcurrency: true,
 } as const;
 
-export type ContextKey = keyof typeof DEFAULT_CONTEXT;
+/**
+ * The application settings the stacks deploy, by CDK context key (`-c watchlist=AAPL,MSFT`). Their
+ * defaults are the settings table's, so cdk.json does not repeat them.
+ */
+const SHARED_CONTEXT = Object.fromEntries(
+  SETTING_KEYS.flatMap((key) => {
+    const setting: Setting = SETTINGS[key];
+    return setting.context ? [[setting.context, setting]] : [];
+  }),
+) as Record<string, Setting>;
+
+/** Every context key the app reads, with its default. */
+export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
+  ...INFRA_CONTEXT,
+  ...Object.fromEntries(Object.entries(SHARED_CONTEXT).map(([key, setting]) => [key, setting.default])),
+};
 
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = [
@@ -67,29 +74,21 @@ export interface DeploymentConfig extends z.infer<typeof infraSchema> {
 
 type ContextReader = Pick<Node, 'tryGetContext'>;
 
+type InfraKey = keyof typeof INFRA_CONTEXT;
+
 /** Reads the context (cdk.json, `-c key=value`), applies defaults, and fails synth on any bad value. */
 export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   const raw = Object.fromEntries(
-    (Object.keys(DEFAULT_CONTEXT) as ContextKey[]).map((key) => [key, contextValue(node, key)]),
-  ) as Record<ContextKey, string>;
-
-  const sharedEnvironment = {
-    WATCHLIST: raw.watchlist,
-    WATCHLIST_NAME: raw.watchlistName,
-    BASIS: raw.basis,
-    SYNC_TIMES_ET: raw.syncTimesEt,
-    PUBLISH_DELAY_MINUTES: raw.publishDelayMinutes,
-  };
+    Object.keys(INFRA_CONTEXT).map((key) => [key, contextValue(node, key)]),
+  ) as Record<InfraKey, string>;
   // The application's loader is the one source of truth for what these accept; running it at synth
   // turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
   const app = parse(() =>
-    loadConfig({
-      ...sharedEnvironment,
-      SYNC_SESSIONS: raw.syncSessions,
-      MASSIVE_BASE_URL: raw.massiveBaseUrl,
-      MASSIVE_RATE_LIMIT_PER_MINUTE: raw.massiveRateLimitPerMinute,
-      CORS_ORIGIN: raw.corsOrigin,
-    }),
+    loadConfig(
+      Object.fromEntries(
+        Object.entries(SHARED_CONTEXT).map(([key, setting]) => [setting.env, contextValue(node, key)]),
+      ),
+    ),
   );
   const infra = infraSchema.safeParse(raw);
   if (!infra.success) {
@@ -117,7 +116,7 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
 }
 
 /** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */
-function contextValue(node: ContextReader, key: ContextKey): string {
+function contextValue(node: ContextReader, key: string): string {
   const value: unknown = node.tryGetContext(key) ?? DEFAULT_CONTEXT[key];
   return Array.isArray(value) ? value.join(',') : String(value);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
+import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_DIST, METAFILE } from '../cli/build.ts';
 
@@ -31,6 +32,10 @@ const SCRATCH_FILES: Record<string, string> = {
   'core/imports-adapter.ts': "import { x } from '../adapters/uses-core.ts';\nexport const a = x;\n",
   'adapters/imports-cli.ts': "import { c } from '../cli/c.ts';\nexport const x = c;\n",
   'cli/c.ts': 'export const c = 1;\n',
+  'cli/builds-dynamodb-client.ts':
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
+  'adapters/dynamodb/dynamodb-client.ts':
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\n",
   'adapters/imports-bench.ts':
     "import { meter } from '../bench/support/meter.ts';\nexport const x = meter;\n",
   'bench/support/meter.ts': 'export const meter = 1;\n',
@@ -101,6 +106,47 @@ describe('architecture rule (npm run arch)', () => {
 
   it('fails when an adapter imports the CLI', () => {
     expect(rulesBrokenBy('adapters/imports-cli.ts')).toContain('adapters-do-not-import-edges');
+  });
+
+  it('fails when code outside adapters/dynamodb uses the DynamoDB SDK (type-only imports pass: npm run arch)', () => {
+    expect(rulesBrokenBy('cli/builds-dynamodb-client.ts')).toContain('dynamodb-sdk-only-in-its-adapter');
+    expect(rulesBrokenBy('adapters/dynamodb/dynamodb-client.ts')).not.toContain(
+      'dynamodb-sdk-only-in-its-adapter',
+    );
+  });
+});
+
+describe('one DynamoDB client factory (eslint, in npm run check)', () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const RULE = '@typescript-eslint/no-restricted-imports';
+
+  async function rulesBrokenIn(path: string, source: string): Promise<string[]> {
+    const [result] = await eslint.lintText(source, { filePath: join(ROOT, path) });
+    return (result?.messages ?? []).map((message) => message.ruleId ?? message.message);
+  }
+
+  it.each([
+    ['a second factory in the adapter', 'adapters/dynamodb/second-client-factory.ts'],
+    ['a client built by the composition root', 'adapters/composition/builds-client.ts'],
+    ['a client built by the CLI', 'cli/builds-client.ts'],
+  ])('fails on %s', async (_what, path) => {
+    const plain =
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = new DynamoDBClient({});\n";
+    const renamed =
+      "import { DynamoDBClient as Client } from '@aws-sdk/client-dynamodb';\nexport const c = new Client({});\n";
+
+    expect(await rulesBrokenIn(path, plain)).toContain(RULE);
+    expect(await rulesBrokenIn(path, renamed)).toContain(RULE);
+  });
+
+  it('accepts the factory itself, and type-only imports anywhere', async () => {
+    const factory =
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = new DynamoDBClient({});\n";
+    const typeOnly =
+      "import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport type Client = DynamoDBClient;\n";
+
+    expect(await rulesBrokenIn('adapters/dynamodb/dynamodb-client.ts', factory)).toEqual([]);
+    expect(await rulesBrokenIn('cli/uses-client-type.ts', typeOnly)).toEqual([]);
   });
 
   it('fails when production code imports bench/', () => {

@@ -1,12 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Container, ContainerModule } from 'inversify';
 import type { Clock, StockQuoteProvider, WinnerRepository } from '../../core/index.ts';
 import { GetSessionResult, ListWinners, SyncWinners } from '../../core/index.ts';
 import { SystemClock } from '../clock/system-clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { DEFAULT_TABLE_NAME } from '../config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
-import { createLocalDynamoDbClient, PLACEHOLDER_CREDENTIALS } from '../dynamodb/embedded-dynamodb.ts';
+import { openRemoteStoreClient } from '../dynamodb/dynamodb-client.ts';
 import { MoversApi } from '../http/movers-api.ts';
 import { ResponseCache } from '../http/response-cache.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
@@ -22,33 +21,8 @@ export interface ContainerOverrides {
   readonly logger?: AppLogger;
   readonly quoteProvider?: StockQuoteProvider;
   readonly winnerRepository?: WinnerRepository;
-  /** The client of the store the CLI opened (its embedded store, or the one it checked the table with). */
+  /** The client of the store the CLI opened with `openWinnerStore`; the Lambda functions open theirs here. */
   readonly dynamoDbClient?: DynamoDBClient;
-}
-
-/**
- * The one DynamoDB client factory.
- * - AWS (no endpoint): the SDK's defaults.
- * - `DYNAMODB_ENDPOINT` (DynamoDB Local, LocalStack): the SDK's default credential chain and region
- *   (environment, then profile), as the AWS CLI uses them: DynamoDB Local keeps a separate database
- *   per access key and region, so signing differently from the AWS CLI would silently use another
- *   one. Placeholder credentials only when none resolve; AWS_DEFAULT_REGION or us-east-1 when no region does.
- * - `embedded`: the CLI's own dynalite store ignores credentials, so none are looked up.
- */
-export function createDynamoDbClient(
-  config: AppConfig,
-  credentials: 'configured' | 'embedded' = 'configured',
-): DynamoDBClient {
-  const endpoint = config.dynamodbEndpoint;
-  if (endpoint && credentials === 'embedded') return createLocalDynamoDbClient(endpoint);
-  if (!endpoint) return new DynamoDBClient({ region: config.region });
-  // Never sends a request: it only resolves the SDK's default chains, lazily, at the first request.
-  const defaults = new DynamoDBClient({});
-  return new DynamoDBClient({
-    endpoint,
-    region: () => defaults.config.region().catch(() => config.region),
-    credentials: () => defaults.config.credentials().catch(() => PLACEHOLDER_CREDENTIALS),
-  });
 }
 
 function adaptersModule(config: AppConfig, overrides: ContainerOverrides): ContainerModule {
@@ -80,8 +54,8 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
         const store =
           overrides.winnerRepository ??
           new DynamoDbWinnerRepository({
-            client: overrides.dynamoDbClient ?? createDynamoDbClient(config),
-            tableName: config.tableName ?? DEFAULT_TABLE_NAME,
+            client: overrides.dynamoDbClient ?? openRemoteStoreClient(config.store),
+            tableName: config.store.tableName,
             watchlist: config.watchlistName,
             logger: context.get(TOKENS.logger),
           });

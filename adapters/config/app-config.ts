@@ -1,8 +1,17 @@
 import * as z from 'zod';
-import { BASES, MAX_SYNC_SESSIONS } from '../../core/index.ts';
+import { BASES } from '../../core/index.ts';
+import {
+  DEFAULT_TABLE_NAME,
+  describeSetting,
+  FALLBACK_REGION,
+  flagName,
+  SETTING_KEYS,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+} from './settings.ts';
 
-export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'] as const;
-export const DEFAULT_TABLE_NAME = 'stock-winners';
+export { DEFAULT_TABLE_NAME, DEFAULT_WATCHLIST } from './settings.ts';
 
 /** Raised for configuration a person must fix: names the variable (or flag) and what it accepts. */
 export class ConfigurationError extends Error {
@@ -19,7 +28,8 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const WHOLE_NUMBER = /^\d+$/;
 
 /** Digits only: `1e2`, `0x10`, `' 7 '` and `7.0` are typing mistakes, not numbers to guess at. */
-function integer(min: number, max: number) {
+function integer(key: SettingKey) {
+  const { min, max } = (SETTINGS[key] as Setting).range as { min: number; max: number };
   const expected = `a whole number from ${min} to ${max}`;
   return z
     .union([z.string().regex(WHOLE_NUMBER, { error: expected }), z.number()], { error: expected })
@@ -65,72 +75,7 @@ function isCorsOrigin(value: string): boolean {
 /** What an HTTP header value can carry (the key goes out as `Authorization: Bearer <key>`). */
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
-/**
- * Every setting, its environment variable, and what it accepts. The README's configuration table
- * is this list.
- */
-export const CONFIG_VARIABLES = {
-  watchlist: { env: 'WATCHLIST', help: `comma-separated tickers (default ${DEFAULT_WATCHLIST.join(',')})` },
-  watchlistName: { env: 'WATCHLIST_NAME', help: 'name the results are stored under (default "default")' },
-  basis: { env: 'BASIS', help: `${BASES.join(' | ')} (default open-to-close)` },
-  syncSessions: {
-    env: 'SYNC_SESSIONS',
-    help: `sessions a sync looks back over, 1-${MAX_SYNC_SESSIONS} (default 10)`,
-  },
-  publishDelayMinutes: {
-    env: 'PUBLISH_DELAY_MINUTES',
-    help: 'minutes after the close before a session counts as completed, 0-1440 (default 0)',
-  },
-  massiveApiKey: { env: 'MASSIVE_API_KEY', help: 'Massive API key; unset = simulated market data' },
-  massiveApiKeyParameter: {
-    env: 'MASSIVE_API_KEY_PARAMETER',
-    help: 'SSM SecureString parameter holding the key (Lambda)',
-  },
-  massiveBaseUrl: { env: 'MASSIVE_BASE_URL', help: 'Massive API base URL (default https://api.massive.com)' },
-  rateLimitPerMinute: {
-    env: 'MASSIVE_RATE_LIMIT_PER_MINUTE',
-    help: 'client-side limit on Massive calls per minute, 0 = unlimited (default 5, the free plan)',
-  },
-  massiveMaxInFlight: {
-    env: 'MASSIVE_MAX_IN_FLIGHT',
-    help: 'Massive calls in flight at once, 1-32, still within the rate limit (default 4)',
-  },
-  dataDir: { env: 'STOCKS_DATA_DIR', help: 'embedded store directory (default .stocks-data)' },
-  tableName: {
-    env: 'TABLE_NAME',
-    flag: 'table',
-    help: 'DynamoDB table; set = use DynamoDB instead of the embedded store',
-  },
-  dynamodbEndpoint: {
-    env: 'DYNAMODB_ENDPOINT',
-    flag: 'endpoint',
-    help: 'DynamoDB endpoint URL (DynamoDB Local, LocalStack, or `stocks-cli db`)',
-  },
-  region: { env: 'AWS_REGION', help: 'AWS region for DynamoDB and SSM (default us-east-1)' },
-  corsOrigin: {
-    env: 'CORS_ORIGIN',
-    help: 'Access-Control-Allow-Origin of the API: * or one origin such as https://example.com (default *)',
-  },
-  readCacheSeconds: {
-    env: 'READ_CACHE_SECONDS',
-    help: 'seconds the API keeps a finished answer; writes by this process clear it at once, 0-3600, 0 = off (default 5)',
-  },
-  readCacheMaxMb: {
-    env: 'READ_CACHE_MAX_MB',
-    help: 'megabytes of finished answers the API keeps, least recently used dropped first, 1-1024 (default 1)',
-  },
-  port: { env: 'PORT', help: 'port of `stocks-cli serve`, 0 = any free port (default 3000)' },
-  serveMaxInFlight: {
-    env: 'SERVE_MAX_IN_FLIGHT',
-    help: 'requests `stocks-cli serve` holds at once; more get 503 with Retry-After, 1-10000 (default 64)',
-  },
-  syncTimesEt: {
-    env: 'SYNC_TIMES_ET',
-    help: 'HH:MM New York times of the scheduled syncs on weekdays (default 16:30,00:30); sets the API cache lifetime',
-  },
-} as const;
-
-export type ConfigKey = keyof typeof CONFIG_VARIABLES;
+export type ConfigKey = SettingKey;
 
 const schema = z.object({
   watchlist: commaList().pipe(
@@ -142,8 +87,8 @@ const schema = z.object({
   ),
   watchlistName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'letters, digits, _ and -, up to 64' }),
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
-  syncSessions: integer(1, MAX_SYNC_SESSIONS),
-  publishDelayMinutes: integer(0, 1440),
+  syncSessions: integer('syncSessions'),
+  publishDelayMinutes: integer('publishDelayMinutes'),
   massiveApiKey: z
     .string()
     .regex(HEADER_SAFE_TOKEN, {
@@ -152,47 +97,52 @@ const schema = z.object({
     .optional(),
   massiveApiKeyParameter: z.string().optional(),
   massiveBaseUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
-  rateLimitPerMinute: integer(0, 100_000),
-  massiveMaxInFlight: integer(1, 32),
+  rateLimitPerMinute: integer('rateLimitPerMinute'),
+  massiveMaxInFlight: integer('massiveMaxInFlight'),
   dataDir: z.string().min(1),
   tableName: z.string().optional(),
   dynamodbEndpoint: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
   region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'a region name such as us-east-1' }),
   corsOrigin: z.string().refine(isCorsOrigin, { error: '* or an origin like https://example.com' }),
-  readCacheSeconds: integer(0, 3600),
-  readCacheMaxMb: integer(1, 1024),
-  port: integer(0, 65_535),
-  serveMaxInFlight: integer(1, 10_000),
+  readCacheSeconds: integer('readCacheSeconds'),
+  readCacheMaxMb: integer('readCacheMaxMb'),
+  port: integer('port'),
+  serveMaxInFlight: integer('serveMaxInFlight'),
   syncTimesEt: commaList().pipe(z.array(z.string().regex(HH_MM, { error: 'HH:MM times' })).min(1)),
+  logLevel: z.preprocess(
+    (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+    z.enum(SETTINGS.logLevel.choices, { error: SETTINGS.logLevel.choices.join(', ') }),
+  ),
 });
 
-export type AppConfig = z.infer<typeof schema>;
+type Settings = z.infer<typeof schema>;
 
-const DEFAULTS: Record<ConfigKey, unknown> = {
-  watchlist: DEFAULT_WATCHLIST.join(','),
-  watchlistName: 'default',
-  basis: 'open-to-close',
-  syncSessions: 10,
-  publishDelayMinutes: 0,
-  massiveApiKey: undefined,
-  massiveApiKeyParameter: undefined,
-  massiveBaseUrl: 'https://api.massive.com',
-  rateLimitPerMinute: 5,
-  massiveMaxInFlight: 4,
-  dataDir: '.stocks-data',
-  tableName: undefined,
-  dynamodbEndpoint: undefined,
-  region: undefined,
-  corsOrigin: '*',
-  readCacheSeconds: 5,
-  // The cache is for the few URLs everyone asks for: 1 MB holds about 500 `days=7` answers or 16
-  // `days=365` ones. A larger cache mostly keeps one-off URLs, and every megabyte on the V8 heap lets the
-  // old space grow several more before a full GC (bench:hostile: 16 MB gave 132 MB of RSS growth, 1 MB 87).
-  readCacheMaxMb: 1,
-  port: 3000,
-  serveMaxInFlight: 64,
-  syncTimesEt: '16:30,00:30',
-};
+/**
+ * Where winners are stored, decided once here: TABLE_NAME alone is a table on AWS, DYNAMODB_ENDPOINT
+ * another DynamoDB-compatible server, neither the embedded store under STOCKS_DATA_DIR.
+ */
+export type StoreSelection =
+  | { readonly mode: 'aws'; readonly tableName: string; readonly region: string }
+  | {
+      readonly mode: 'endpoint';
+      readonly tableName: string;
+      readonly region: string;
+      readonly endpoint: string;
+    }
+  | { readonly mode: 'embedded'; readonly tableName: string; readonly dataDir: string };
+
+export type StoreMode = StoreSelection['mode'];
+
+export type AppConfig = Settings & { readonly store: StoreSelection };
+
+function storeSelection(settings: Settings): StoreSelection {
+  const { tableName, dynamodbEndpoint: endpoint, region, dataDir } = settings;
+  if (tableName && !endpoint) return { mode: 'aws', tableName, region };
+  // Local stores get a table of their own name; on AWS the CDK stack names it and TABLE_NAME says which.
+  const localTable = tableName ?? DEFAULT_TABLE_NAME;
+  if (endpoint) return { mode: 'endpoint', tableName: localTable, region, endpoint };
+  return { mode: 'embedded', tableName: localTable, dataDir };
+}
 
 /**
  * The one configuration loader: defaults, then the environment, then command-line flags (highest).
@@ -204,31 +154,25 @@ export function loadConfig(
 ): AppConfig {
   const raw: Record<string, unknown> = {};
   const emptyFlags: string[] = [];
-  for (const key of Object.keys(CONFIG_VARIABLES) as ConfigKey[]) {
-    const fromEnv = env[CONFIG_VARIABLES[key].env];
+  for (const key of SETTING_KEYS) {
+    const setting: Setting = SETTINGS[key];
+    const fromEnv = env[setting.env];
     if (typeof flags[key] === 'string' && (flags[key] as string).trim() === '') {
       emptyFlags.push(`${flagName(key)} was given an empty value: give a value or leave the flag out.`);
     }
-    raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? DEFAULTS[key] : fromEnv);
+    raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv);
   }
   if (emptyFlags.length > 0) throw new ConfigurationError(emptyFlags.join('\n'));
-  raw.region ??= env.AWS_DEFAULT_REGION || 'us-east-1';
+  raw.region ??= env.AWS_DEFAULT_REGION || FALLBACK_REGION;
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ...parsed.data, store: storeSelection(parsed.data) };
   const problems = parsed.error.issues.map((issue) => {
     const key = String(issue.path[0]) as ConfigKey;
-    const variable = CONFIG_VARIABLES[key];
-    const source = flags[key] !== undefined ? flagName(key) : variable.env;
+    const source = flags[key] !== undefined ? flagName(key) : SETTINGS[key].env;
     const shown = key === 'massiveApiKey' ? '(hidden)' : JSON.stringify(raw[key]);
-    return `${source}=${shown} is invalid: expected ${issue.message} (${variable.help}).`;
+    return `${source}=${shown} is invalid: expected ${issue.message} (${describeSetting(key)}).`;
   });
   throw new ConfigurationError(problems.join('\n'));
-}
-
-/** The command-line flag of a setting: its own name where the CLI spells it shorter (`--table`). */
-function flagName(key: ConfigKey): string {
-  const variable = CONFIG_VARIABLES[key];
-  return `--${'flag' in variable ? variable.flag : key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** The key is a secret: anything that prints configuration goes through this. */
@@ -240,7 +184,7 @@ export function redactedConfig(config: AppConfig): Record<string, unknown> {
 export function requireSetting<K extends ConfigKey>(config: AppConfig, key: K): NonNullable<AppConfig[K]> {
   const value = config[key];
   if (value === undefined || value === null || value === '') {
-    throw new ConfigurationError(`${CONFIG_VARIABLES[key].env} must be set (${CONFIG_VARIABLES[key].help}).`);
+    throw new ConfigurationError(`${SETTINGS[key].env} must be set (${describeSetting(key)}).`);
   }
   return value as NonNullable<AppConfig[K]>;
 }

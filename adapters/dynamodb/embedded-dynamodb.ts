@@ -1,9 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createDynamoDbClient } from './dynamodb-client.ts';
 import {
   EmbeddedStoreDamagedError,
   EmbeddedStoreIoError,
@@ -143,12 +144,9 @@ async function checkAfterOpen(level: LevelStore, location: string): Promise<void
   throw new EmbeddedStoreDamagedError(location, problems);
 }
 
-/** DynamoDB-compatible servers need credentials in the request, not real ones. */
-export const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
 /** A client for a local endpoint that ignores credentials (this store, tests' servers). */
 export function createLocalDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'local', credentials: PLACEHOLDER_CREDENTIALS });
+  return createDynamoDbClient({ mode: 'embedded', endpoint });
 }
 
 /**

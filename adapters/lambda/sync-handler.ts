@@ -5,12 +5,15 @@ import type { SyncWinners } from '../../core/index.ts';
 import { createContainer } from '../composition/container.ts';
 import { TOKENS } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';
+import { SETTINGS } from '../config/settings.ts';
 import { createLambdaLogger } from '../observability/logger.ts';
 import { failureCauses, toSyncReport, type SyncReport } from '../reporting/sync-report.ts';
 
-/** The schedule's input: optional, and extra fields (EventBridge metadata) are ignored. */
+const sessions = SETTINGS.syncSessions.range;
+
+/** The schedule's input: optional, and extra fields (EventBridge metadata) are ignored; SYNC_SESSIONS' range. */
 const scheduledEvent = z
-  .object({ sessions: z.number().int().min(1).max(365).optional() })
+  .object({ sessions: z.number().int().min(sessions.min).max(sessions.max).optional() })
   .loose()
   .nullish();
 

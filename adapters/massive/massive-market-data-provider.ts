@@ -10,7 +10,7 @@ import { referenceTickersResponseSchema } from './massive-reference-schemas.ts';
 import type { GroupedDailyResponse } from './massive-schemas.ts';
 import { groupedDailyResponseSchema } from './massive-schemas.ts';
 import type { MassiveProviderOptions } from './massive-stock-quote-provider.ts';
-import { MASSIVE_DEFAULT_BASE_URL, massiveHttpClient } from './massive-stock-quote-provider.ts';
+import { massiveHttpClient, NEXT_URL_BASE } from './massive-stock-quote-provider.ts';
 
 const REFERENCE_PATH = '/v3/reference/tickers';
 /** About 12 pages today; 50 000 listings would mean the pagination loops. */
@@ -141,7 +141,7 @@ export function marketSessionRows(
 function referenceNextPath(nextUrl: string): string {
   let url: URL;
   try {
-    url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+    url = new URL(nextUrl, NEXT_URL_BASE);
   } catch {
     throw new InvalidResponseError('reference-tickers', 'next_url is not a URL');
   }

@@ -22,6 +22,7 @@ import {
 import { screenBars, toDailyBar } from './massive-bar-checks.ts';
 import { MassiveHttpClient } from './massive-http-client.ts';
 import { RangeRefusals } from './massive-range-refusals.ts';
+import { SETTINGS } from '../config/settings.ts';
 import type { AggregatesRangeResponse } from './massive-schemas.ts';
 import { aggregatesRangeResponseSchema, groupedDailyResponseSchema } from './massive-schemas.ts';
 import type { Sleep } from './rolling-window-rate-limiter.ts';
@@ -29,30 +30,29 @@ import { realSleep } from './rolling-window-rate-limiter.ts';
 
 export interface MassiveProviderOptions {
   readonly apiKey: string | undefined;
-  /** Default https://api.massive.com. */
-  readonly baseUrl?: string;
-  /** Calls per rolling minute; default 5 (the free plan), 0 = unlimited. */
-  readonly rateLimitPerMinute?: number;
+  /** MASSIVE_BASE_URL. */
+  readonly baseUrl: string;
+  /** Calls per rolling minute, 0 = unlimited (MASSIVE_RATE_LIMIT_PER_MINUTE). */
+  readonly rateLimitPerMinute: number;
   /** Per attempt, headers and body included; default 10 000. */
   readonly timeoutMs?: number;
   /** Attempts per request, the first included; default 4. */
   readonly maxAttempts?: number;
   /** Bytes a response body may have (after decompression); default 16 MiB. */
   readonly maxBodyBytes?: number;
-  /** Calls in flight at once, 1-32; default 4. The rate limiter still paces every call start. */
-  readonly maxInFlight?: number;
+  /** Calls in flight at once (MASSIVE_MAX_IN_FLIGHT's range). The rate limiter still paces every call start. */
+  readonly maxInFlight: number;
   readonly clock: Clock;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logger?: AppLogger;
 }
 
-export const MASSIVE_DEFAULT_BASE_URL = 'https://api.massive.com';
-export const MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE = 5;
 export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
 export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
-export const MASSIVE_DEFAULT_MAX_IN_FLIGHT = 4;
-export const MASSIVE_MAX_IN_FLIGHT_LIMIT = 32;
+const IN_FLIGHT = SETTINGS.massiveMaxInFlight.range;
+/** Only a `next_url`'s path and query are kept, so a relative one may resolve against any base. */
+export const NEXT_URL_BASE = 'https://next-url.invalid';
 
 /** The HTTP client of the provider options, defaults filled in: every Massive adapter talks through one. */
 export function massiveHttpClient(
@@ -61,8 +61,8 @@ export function massiveHttpClient(
 ): MassiveHttpClient {
   return new MassiveHttpClient({
     apiKey: options.apiKey,
-    baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
+    baseUrl: options.baseUrl,
+    rateLimitPerMinute: options.rateLimitPerMinute,
     timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
     maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
     maxBodyBytes: options.maxBodyBytes,
@@ -105,14 +105,14 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
   constructor(options: MassiveProviderOptions) {
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
-    this.maxInFlight = options.maxInFlight ?? MASSIVE_DEFAULT_MAX_IN_FLIGHT;
+    this.maxInFlight = options.maxInFlight;
     if (
       !Number.isInteger(this.maxInFlight) ||
-      this.maxInFlight < 1 ||
-      this.maxInFlight > MASSIVE_MAX_IN_FLIGHT_LIMIT
+      this.maxInFlight < IN_FLIGHT.min ||
+      this.maxInFlight > IN_FLIGHT.max
     ) {
       throw new RangeError(
-        `maxInFlight must be a whole number from 1 to ${MASSIVE_MAX_IN_FLIGHT_LIMIT}, got ${this.maxInFlight}.`,
+        `maxInFlight must be a whole number from ${IN_FLIGHT.min} to ${IN_FLIGHT.max}, got ${this.maxInFlight}.`,
       );
     }
     this.http = massiveHttpClient(options, this.logger);
@@ -233,7 +233,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
   private nextPagePath(symbol: string, nextUrl: string): string {
     let url: URL;
     try {
-      url = new URL(nextUrl, MASSIVE_DEFAULT_BASE_URL);
+      url = new URL(nextUrl, NEXT_URL_BASE);
     } catch {
       throw new InvalidResponseError('aggregates-range', 'next_url is not a URL');
     }

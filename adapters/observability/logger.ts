@@ -24,10 +24,10 @@ function toLogAttributes(attributes: Record<string, unknown> = {}): Record<strin
 
 /**
  * CLI and local server: readable lines on stderr (`warn  message key=value`), so stdout stays
- * clean for tables and `--json`. Level from LOG_LEVEL (default info).
+ * clean for tables and `--json`. The level is the configuration's `logLevel` (LOG_LEVEL).
  */
 export function createConsoleLogger(
-  level: string = process.env.LOG_LEVEL ?? 'info',
+  level: string,
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): AppLogger {
   const threshold = LEVEL_ORDER[level.toLowerCase() as Level] ?? LEVEL_ORDER.info;

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
+import { SETTINGS } from '../../adapters/config/settings.ts';
 import type { StoreVerification } from '../../adapters/dynamodb/embedded-store-verification.ts';
 import { EXIT_FAILURE, UsageError } from '../output.ts';
 import type { GlobalOptions } from '../runtime.ts';
@@ -28,31 +29,19 @@ export function registerDb(program: Command): void {
       if (!/^\d+$/.test(options.port) || port > 65_535) {
         throw new UsageError(`--port must be a whole number from 0 to 65535, got "${options.port}".`);
       }
-      const [
-        { configFrom },
-        { DEFAULT_TABLE_NAME },
-        { startEmbeddedDynamoDb, createLocalDynamoDbClient },
-        { ensureWinnersTable },
-      ] = await Promise.all([
+      const [{ configFrom }, { openWinnerStore }, { createConsoleLogger }] = await Promise.all([
         import('../runtime.ts'),
-        import('../../adapters/config/app-config.ts'),
-        import('../../adapters/dynamodb/embedded-dynamodb.ts'),
-        import('../../adapters/dynamodb/winners-table.ts'),
+        import('../../adapters/dynamodb/open-winner-store.ts'),
+        import('../../adapters/observability/logger.ts'),
       ]);
       const config = configFrom(options);
-      // Served on the port asked for, so the store is started here rather than through openRuntime.
-      const store = await startEmbeddedDynamoDb({ dataDir: config.dataDir, port, share: true });
-      const client = createLocalDynamoDbClient(store.endpoint);
-      try {
-        await ensureWinnersTable(client, config.tableName ?? DEFAULT_TABLE_NAME);
-      } catch (error) {
-        await store.close();
-        throw error;
-      } finally {
-        client.destroy();
-      }
+      // Always the embedded store (it is what `db` serves), on the port asked for.
+      const store = await openWinnerStore(
+        { mode: 'embedded', dataDir: config.dataDir, tableName: config.store.tableName },
+        { logger: createConsoleLogger(config.logLevel), holdStore: true, port },
+      );
       process.stdout.write(
-        `DynamoDB endpoint ${store.endpoint} (table ${config.tableName ?? DEFAULT_TABLE_NAME}, data in ${config.dataDir}). Ctrl-C to stop.\n`,
+        `DynamoDB endpoint ${store.endpoint} (table ${store.tableName}, data in ${config.dataDir}). Ctrl-C to stop.\n`,
       );
       const shutdown = () => void store.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
@@ -72,7 +61,7 @@ export function registerDb(program: Command): void {
       const options = command.optsWithGlobals<GlobalOptions & { repair?: boolean }>();
       const { configFrom } = await import('../runtime.ts');
       const config = configFrom(options);
-      if (config.tableName || config.dynamodbEndpoint) {
+      if (config.store.mode !== 'embedded') {
         throw new UsageError(
           '`db verify` checks the embedded store; unset TABLE_NAME and DYNAMODB_ENDPOINT (or --table/--endpoint).',
         );
@@ -224,7 +213,7 @@ function backfillCommands(
   }
   return [...ranges].map(([name, dates]) => {
     const sorted = dates.toSorted();
-    const watchlist = name === 'default' ? '' : ` --watchlist-name ${name}`;
+    const watchlist = name === SETTINGS.watchlistName.default ? '' : ` --watchlist-name ${name}`;
     return `stocks-cli${watchlist} backfill --from ${sorted[0]} --to ${sorted.at(-1)}`;
   });
 }

@@ -112,3 +112,38 @@ describe('loadConfig', () => {
     expect(requireSetting(loadConfig({ TABLE_NAME: 'winners' }), 'tableName')).toBe('winners');
   });
 });
+
+describe('store selection', () => {
+  it.each([
+    [{}, { mode: 'embedded', tableName: 'stock-winners', dataDir: '.stocks-data' }],
+    [{ STOCKS_DATA_DIR: '/tmp/w' }, { mode: 'embedded', tableName: 'stock-winners', dataDir: '/tmp/w' }],
+    [
+      { TABLE_NAME: 'winners', AWS_REGION: 'eu-west-1' },
+      { mode: 'aws', tableName: 'winners', region: 'eu-west-1' },
+    ],
+    [
+      { DYNAMODB_ENDPOINT: 'http://localhost:8000' },
+      {
+        mode: 'endpoint',
+        tableName: 'stock-winners',
+        region: 'us-east-1',
+        endpoint: 'http://localhost:8000',
+      },
+    ],
+    [
+      { DYNAMODB_ENDPOINT: 'http://localhost:8000', TABLE_NAME: 'winners' },
+      { mode: 'endpoint', tableName: 'winners', region: 'us-east-1', endpoint: 'http://localhost:8000' },
+    ],
+  ])('derives one store from %o', (env, store) => {
+    expect(loadConfig(env).store).toEqual(store);
+  });
+
+  it('lets the --table and --endpoint flags choose it too', () => {
+    expect(
+      loadConfig({ TABLE_NAME: 'winners' }, { dynamodbEndpoint: 'http://127.0.0.1:9000' }).store,
+    ).toMatchObject({
+      mode: 'endpoint',
+      tableName: 'winners',
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../adapters/config/app-config.ts';
-import { DEFAULT_CONTEXT, readDeploymentConfig } from '../../infra/deployment-config.ts';
+import { ConfigurationError, loadConfig } from '../../adapters/config/app-config.ts';
+import { SETTING_KEYS, SETTINGS, type Setting } from '../../adapters/config/settings.ts';
+import { DEFAULT_CONTEXT, INFRA_CONTEXT, readDeploymentConfig } from '../../infra/deployment-config.ts';
 import { cdkJsonContext } from './app-fixture.ts';
 
 function contextOf(values: Record<string, unknown>) {
@@ -20,7 +21,18 @@ function failureOf(values: Record<string, unknown>): string {
 describe('deployment configuration from CDK context', () => {
   it('lists in cdk.json exactly the defaults the code applies', () => {
     const context = cdkJsonContext();
-    for (const [key, value] of Object.entries(DEFAULT_CONTEXT)) expect(context[key], key).toEqual(value);
+    for (const [key, value] of Object.entries(INFRA_CONTEXT)) expect(context[key], key).toEqual(value);
+  });
+
+  it("takes the application settings' defaults from the settings table, not from cdk.json", () => {
+    const context = cdkJsonContext();
+    for (const key of SETTING_KEYS) {
+      const setting: Setting = SETTINGS[key];
+      if (!setting.context) continue;
+      expect(context[setting.context], setting.context).toBeUndefined();
+      expect(DEFAULT_CONTEXT[setting.context], setting.context).toBe(setting.default);
+    }
+    expect(readDeploymentConfig(contextOf({})).app).toEqual(loadConfig({}));
   });
 
   it('deploys as is: the defaults are a valid configuration', () => {

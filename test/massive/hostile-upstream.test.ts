@@ -60,6 +60,7 @@ async function harness(): Promise<{ sync: SyncWinners; repository: DynamoDbWinne
     apiKey: massive.apiKey,
     baseUrl: massive.baseUrl,
     rateLimitPerMinute: 0,
+    maxInFlight: 4,
     maxAttempts: 2,
     timeoutMs: 10_000,
     clock,

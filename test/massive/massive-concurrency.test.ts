@@ -30,6 +30,7 @@ describe('MassiveStockQuoteProvider: calls in flight (fake server with latency)'
       apiKey: server.apiKey,
       baseUrl: server.baseUrl,
       rateLimitPerMinute: 0,
+      maxInFlight: 4,
       clock: fakeTime().clock,
       ...options,
     });

@@ -37,6 +37,7 @@ testStockQuoteProviderContract('Massive on the fake server', async () => {
     apiKey: server.apiKey,
     baseUrl: server.baseUrl,
     rateLimitPerMinute: 0,
+    maxInFlight: 4,
     clock: new FixedClock('2026-01-05T17:00:00.000Z'),
   });
   return { provider, upstream: { calls: () => server.calls.total, datesAsked } };

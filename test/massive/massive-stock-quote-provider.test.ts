@@ -1,10 +1,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tradingSessions } from '../../core/index.ts';
-import {
-  MASSIVE_DEFAULT_BASE_URL,
-  MassiveStockQuoteProvider,
-} from '../../adapters/massive/massive-stock-quote-provider.ts';
+import { loadConfig } from '../../adapters/config/app-config.ts';
+import { MassiveStockQuoteProvider } from '../../adapters/massive/massive-stock-quote-provider.ts';
 import {
   groupedBody,
   groupedPath,
@@ -82,8 +80,8 @@ describe('MassiveStockQuoteProvider: call planning', () => {
     expect(batch).toEqual({ bars: [], undelivered: [] });
   });
 
-  it('defaults to the api.massive.com host', async () => {
-    expect(MASSIVE_DEFAULT_BASE_URL).toBe('https://api.massive.com');
+  it('defaults to the api.massive.com host', () => {
+    expect(loadConfig({}).massiveBaseUrl).toBe('https://api.massive.com');
   });
 });
 
@@ -94,14 +92,17 @@ describe('MassiveStockQuoteProvider: construction', () => {
 
   it('rejects nonsense settings at construction', async () => {
     const { time } = testProvider();
-    expect(() => new MassiveStockQuoteProvider({ apiKey: 'k', clock: time.clock, maxAttempts: 0 })).toThrow(
-      /maxAttempts/,
-    );
-    expect(
-      () => new MassiveStockQuoteProvider({ apiKey: 'k', clock: time.clock, rateLimitPerMinute: -1 }),
-    ).toThrow(/rate limit/);
+    const valid = {
+      apiKey: 'k',
+      baseUrl: TEST_BASE_URL,
+      rateLimitPerMinute: 0,
+      maxInFlight: 4,
+      clock: time.clock,
+    };
+    expect(() => new MassiveStockQuoteProvider({ ...valid, maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(() => new MassiveStockQuoteProvider({ ...valid, rateLimitPerMinute: -1 })).toThrow(/rate limit/);
     for (const maxInFlight of [0, 33, 1.5]) {
-      expect(() => new MassiveStockQuoteProvider({ apiKey: 'k', clock: time.clock, maxInFlight })).toThrow(
+      expect(() => new MassiveStockQuoteProvider({ ...valid, maxInFlight })).toThrow(
         /maxInFlight must be a whole number from 1 to 32/,
       );
     }

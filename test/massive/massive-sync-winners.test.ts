@@ -40,6 +40,7 @@ function harness(
     apiKey: server.apiKey,
     baseUrl: server.baseUrl,
     rateLimitPerMinute: 0,
+    maxInFlight: 4,
     maxAttempts: 2,
     timeoutMs: 5_000,
     clock,

@@ -183,6 +183,7 @@ export function testProvider(overrides: Partial<MassiveProviderOptions> = {}): {
     apiKey: 'test-key-1234567890',
     baseUrl: TEST_BASE_URL,
     rateLimitPerMinute: 0,
+    maxInFlight: 4,
     timeoutMs: 1_000,
     maxAttempts: 4,
     clock: time.clock,
