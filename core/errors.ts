@@ -32,3 +32,11 @@ export class InvalidRangeError extends DomainError {
     super(message);
   }
 }
+
+/** A sync schedule that cannot run: no time, or a time that is not `HH:MM`. A deployment mistake. */
+export class InvalidScheduleError extends DomainError {
+  readonly code = 'INVALID_SCHEDULE';
+  constructor(message: string) {
+    super(message);
+  }
+}

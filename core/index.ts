@@ -2,6 +2,7 @@ export * from './calendar.ts';
 export * from './errors.ts';
 export * from './movers.ts';
 export * from './session-date.ts';
+export * from './sync-schedule.ts';
 export type * from './ports/clock.ts';
 export type * from './ports/stock-quote-provider.ts';
 export type * from './ports/winner-repository.ts';

@@ -9,11 +9,9 @@ import type {
   WinnersList,
 } from '../../core/index.ts';
 import {
-  addDays,
-  easternDateOf,
-  easternTime,
   latestCompletedSession,
   MAX_LIST_DAYS,
+  nextScheduledSync,
   nextSession,
   sessionCloseTime,
 } from '../../core/index.ts';
@@ -335,18 +333,15 @@ export class MoversApi {
     return this.latestSession.value;
   }
 
-  /** Responses only change when a sync runs: caches may keep them until the next scheduled one. */
+  /**
+   * Responses only change when a sync runs: caches may keep them until the next scheduled one, the same
+   * instant the deployed schedule and `stocks-cli serve` run it (at least MIN_CACHE_SECONDS, so a request
+   * in the minute before a run does not make every cache ask again at once).
+   */
   private secondsUntilNextSync(): number {
     const now = this.deps.clock.now().getTime();
     this.nextSync = current(this.nextSync, now, () => {
-      const today = easternDateOf(new Date(now));
-      const upcoming = [0, 1].flatMap((offset) =>
-        this.deps.config.syncTimesEt.map((time) => {
-          const [hour, minute] = time.split(':').map(Number) as [number, number];
-          return easternTime(addDays(today, offset), hour, minute).getTime();
-        }),
-      );
-      const next = Math.min(...upcoming.filter((instant) => instant > now));
+      const next = nextScheduledSync(new Date(now), this.deps.config.syncTimesEt).getTime();
       return { value: next, from: now, until: next };
     });
     return Math.max(MIN_CACHE_SECONDS, Math.floor((this.nextSync.value - now) / 1000));
