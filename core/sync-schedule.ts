@@ -58,19 +58,36 @@ export function syncSchedule(times: readonly string[]): ScheduledSyncTime[] {
   });
 }
 
+/**
+ * How long after its scheduled minute a run may still be writing: EventBridge Scheduler starts it within
+ * that minute, and the sync function's timeout is 10 minutes (test/infra checks both). An answer given
+ * meanwhile may predate the run's writes, so it is not kept until the next run.
+ */
+export const SYNC_SETTLE_MINUTES = 15;
+
 /** The first scheduled sync strictly after `now`. */
 export function nextScheduledSync(now: Date, times: readonly string[]): Date {
+  return nearestRun(now, times, 1);
+}
+
+/** The last scheduled sync at or before `now`. */
+export function previousScheduledSync(now: Date, times: readonly string[]): Date {
+  return nearestRun(now, times, -1);
+}
+
+function nearestRun(now: Date, times: readonly string[], direction: 1 | -1): Date {
   const schedule = syncSchedule(times);
   const today = easternDateOf(now);
+  const time = now.getTime();
   // Every time runs on at least four days of each week, so this ends within a week.
-  for (let offset = 0; ; offset++) {
+  for (let offset = 0; ; offset += direction) {
     const date = addDays(today, offset);
     const weekday = dayOfWeek(date);
-    const later = schedule
+    const runs = schedule
       .filter((run) => weekday >= run.firstWeekday && weekday <= run.lastWeekday)
       // No run is on a Sunday, so the New York offset is the same all day and any hour converts exactly.
-      .map((run) => easternTime(date, run.hour, run.minute).getTime())
-      .filter((instant) => instant > now.getTime());
-    if (later.length > 0) return new Date(Math.min(...later));
+      .map((run) => easternTime(date, run.hour, run.minute).getTime());
+    const found = direction === 1 ? runs.filter((run) => run > time) : runs.filter((run) => run <= time);
+    if (found.length > 0) return new Date(direction === 1 ? Math.min(...found) : Math.max(...found));
   }
 }

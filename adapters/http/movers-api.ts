@@ -13,7 +13,9 @@ import {
   MAX_LIST_DAYS,
   nextScheduledSync,
   nextSession,
+  previousScheduledSync,
   sessionCloseTime,
+  SYNC_SETTLE_MINUTES,
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
@@ -335,13 +337,16 @@ export class MoversApi {
 
   /**
    * Responses only change when a sync runs: caches may keep them until the next scheduled one, the same
-   * instant the deployed schedule and `stocks-cli serve` run it (at least MIN_CACHE_SECONDS, so a request
-   * in the minute before a run does not make every cache ask again at once).
+   * instant the deployed schedule and `stocks-cli serve` run it. While a run may still be writing
+   * (SYNC_SETTLE_MINUTES after its start), and in the minute before one, they are kept MIN_CACHE_SECONDS.
    */
   private secondsUntilNextSync(): number {
     const now = this.deps.clock.now().getTime();
     this.nextSync = current(this.nextSync, now, () => {
-      const next = nextScheduledSync(new Date(now), this.deps.config.syncTimesEt).getTime();
+      const times = this.deps.config.syncTimesEt;
+      const settled = previousScheduledSync(new Date(now), times).getTime() + SYNC_SETTLE_MINUTES * MINUTE_MS;
+      if (now < settled) return { value: now, from: now, until: settled };
+      const next = nextScheduledSync(new Date(now), times).getTime();
       return { value: next, from: now, until: next };
     });
     return Math.max(MIN_CACHE_SECONDS, Math.floor((this.nextSync.value - now) / 1000));

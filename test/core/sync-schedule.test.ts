@@ -5,6 +5,7 @@ import {
   isEarlyClose,
   nextScheduledSync,
   nextSession,
+  previousScheduledSync,
   sessionCloseTime,
   syncSchedule,
   tradingSessions,
@@ -48,6 +49,15 @@ describe('nextScheduledSync', () => {
   ])('%s', (_case, now, expected) => {
     expect(nextScheduledSync(new Date(now), DEFAULT_TIMES).toISOString()).toBe(
       new Date(expected).toISOString(),
+    );
+  });
+
+  it('finds the last run at or before an instant, across a weekend', () => {
+    expect(previousScheduledSync(new Date('2026-11-23T21:30:00Z'), DEFAULT_TIMES).toISOString()).toBe(
+      '2026-11-23T21:30:00.000Z',
+    );
+    expect(previousScheduledSync(new Date('2026-11-23T21:29:59Z'), DEFAULT_TIMES).toISOString()).toBe(
+      '2026-11-21T05:30:00.000Z',
     );
   });
 
