@@ -13,7 +13,7 @@
  * - A time before 16:00 belongs to the night after a session (00:30 picks up bars published late) and runs
  *   Tuesday to Saturday.
  *
- * Runs are not skipped on holidays: a run after a day without a session finds nothing missing and calls
+ * Runs are not skipped on holidays: a run after a day without a session finds no new session and calls
  * no market-data provider, and a cache lifetime that ends there costs one revalidation, never stale data.
  * No run falls on a Sunday, the day US clocks change, so every run time exists exactly once in New York.
  */
