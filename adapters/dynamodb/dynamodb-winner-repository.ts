@@ -53,8 +53,6 @@ const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
 const MAX_CONFLICT_ROUNDS = 6;
 /** Per-item reasons of a cancelled transaction that another round settles; any other is a failure. */
 const RETRIED_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
-/** Conditional PutItems in flight at once where the store has no transactions. */
-const PUTS_IN_FLIGHT = 16;
 const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
 
 /**
@@ -74,8 +72,6 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly logger: AppLogger;
   private readonly clock: Clock;
   private readonly onConsumedCapacity: DynamoDbWinnerRepositoryOptions['onConsumedCapacity'];
-  /** Unknown until the first saveMany asks; dynalite (the embedded store) has no TransactWriteItems. */
-  private storeHasTransactions: boolean | undefined;
   private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
@@ -94,7 +90,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   }
 
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
-    return this.put(this.toItem(result), options, 'save');
+    return this.put(this.toItem(result), options);
   }
 
   /**
@@ -102,16 +98,19 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * of concurrent writers of one session exactly one stores it and the others learn `already-present`.
    * - Up to 100 items (and 3 MB, no session twice) go in one TransactWriteItems of conditional Puts,
    *   `attribute_not_exists(sk)` unless overwriting. DynamoDB applies all of them or none, so a
-   *   session another writer has stored is never overwritten.
+   *   session another writer has stored is never overwritten. Transactions go one after another:
+   *   at 7 tickers, transactions of 25, or 4 in flight, were no faster on either local store.
    * - A cancelled transaction says why, item by item: `ConditionalCheckFailed` means that session is
    *   stored already (the other writer won: `already-present`); the rest failed nothing and go again in
    *   the next round. `TransactionConflict` (another transaction on that session at that instant) is
    *   retried the same way, and its condition then settles it.
-   * - A store without transactions (dynalite, the embedded store) gets `save`'s conditional PutItem,
-   *   several in flight: each is its own atomic check, so the guarantee is the same.
+   * - The embedded store (dynalite) has no transactions of its own; it is given this one kind, with the
+   *   same all-or-nothing answers (see embedded-transact-write.ts), so every store runs this code.
    * BatchWriteItem is not used: it takes no condition, so it would overwrite a concurrent sync's session.
    * A transactional write costs twice the write units of a plain one; a few sessions a day make that
-   * negligible, and a 100-session request is what makes a backfill fast.
+   * negligible. Most of a write's time is the request itself (measured by bench:store-writes: a
+   * conditional PutItem of a 7-ticker session costs about as much as 6 items in a batch), so many
+   * sessions a request is what makes a backfill fast.
    * Every item is built (and its numbers checked) before anything is sent.
    */
   async saveMany(
@@ -121,7 +120,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     const items = results.map((result) => this.toItem(result));
     const outcomes: SaveOutcome[] = [];
     for (const chunk of transactionChunks(items)) {
-      outcomes.push(...(await this.saveChunk(chunk, options)));
+      outcomes.push(...(await this.transact(chunk, options)));
     }
     this.logger.debug('Stored session results', {
       sessions: results.length,
@@ -195,11 +194,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return toWinnerItem(result, this.watchlist, this.clock.now());
   }
 
-  private async put(
-    item: WinnerItem,
-    options: { overwrite?: boolean },
-    operation: RepositoryOperation,
-  ): Promise<SaveOutcome> {
+  private async put(item: WinnerItem, options: { overwrite?: boolean }): Promise<SaveOutcome> {
     try {
       // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
       const response = await this.documents.send(
@@ -210,7 +205,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
           ...this.capacityRequest(),
         }),
       );
-      this.report(operation, [response.ConsumedCapacity]);
+      this.report('save', [response.ConsumedCapacity]);
       this.logger.debug('Stored session result', { session: item.sk, overwrite: Boolean(options.overwrite) });
       return 'stored';
     } catch (error) {
@@ -222,28 +217,11 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
-  private async saveChunk(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
-    if (this.storeHasTransactions !== false) {
-      const outcomes = await this.transact(items, options);
-      if (outcomes) return outcomes;
-    }
-    const outcomes: SaveOutcome[] = [];
-    for (let start = 0; start < items.length; start += PUTS_IN_FLIGHT) {
-      const slice = items.slice(start, start + PUTS_IN_FLIGHT);
-      outcomes.push(...(await Promise.all(slice.map((item) => this.put(item, options, 'saveMany')))));
-    }
-    return outcomes;
-  }
-
   /**
-   * The outcome of each item, or undefined when the store has no transactions. The SDK gives each
-   * request an idempotency token, so its own retry of a transaction that did commit is answered as a
-   * success, not as a conflict with itself.
+   * The outcome of each item. The SDK gives each request an idempotency token, so its own retry of a
+   * transaction that did commit is answered as a success, not as a conflict with itself.
    */
-  private async transact(
-    items: WinnerItem[],
-    options: { overwrite?: boolean },
-  ): Promise<SaveOutcome[] | undefined> {
+  private async transact(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
     const outcomes = new Array<SaveOutcome | undefined>(items.length);
     let pending = items.map((_, index) => index);
     let conflicts = 0;
@@ -261,15 +239,10 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
             ...this.capacityRequest(),
           }),
         );
-        this.storeHasTransactions = true;
         this.report('saveMany', response.ConsumedCapacity ?? []);
         for (const index of pending) outcomes[index] = 'stored';
         pending = [];
       } catch (error) {
-        if (this.storeHasTransactions !== true && isNamed(error, 'UnknownOperationException')) {
-          this.storeHasTransactions = false;
-          return undefined;
-        }
         const reasons = cancellationReasons(error);
         const retryable = reasons?.every((code) => RETRIED_CANCELLATIONS.has(code));
         if (!reasons || !retryable) throw toDynamoDbError(error, this.tableName);
