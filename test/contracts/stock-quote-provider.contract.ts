@@ -55,7 +55,7 @@ function sessionsBySymbol(bars: readonly DailyBar[]): Map<string, string[]> {
   return bySymbol;
 }
 
-function insaneBars(bars: readonly DailyBar[]): DailyBar[] {
+export function insaneBars(bars: readonly DailyBar[]): DailyBar[] {
   return bars.filter(
     (bar) =>
       ![bar.open, bar.high, bar.low, bar.close, bar.volume].every(Number.isFinite) ||
