@@ -32,7 +32,7 @@ import {
 } from '../core/index.ts';
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
-import { openCloseResponseSchema } from '../adapters/massive/massive-schemas.ts';
+import { openCloseResponseSchema } from './support/massive-open-close.ts';
 import {
   MASSIVE_DEFAULT_MAX_IN_FLIGHT,
   MassiveStockQuoteProvider,

@@ -1,4 +1,4 @@
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -23,15 +23,6 @@ import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
 
-export type RepositoryOperation = 'save' | 'saveMany' | 'get' | 'latestWinners' | 'storedSessions';
-
-/** What one repository call cost, summed over its requests, as DynamoDB reported it. */
-export interface ConsumedCapacityReport {
-  readonly operation: RepositoryOperation;
-  readonly capacityUnits: number;
-  readonly requests: number;
-}
-
 export interface DynamoDbWinnerRepositoryOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
@@ -40,8 +31,6 @@ export interface DynamoDbWinnerRepositoryOptions {
   readonly logger?: AppLogger;
   /** Source of `writtenAt`; the system clock by default. */
   readonly clock?: Clock;
-  /** When given, every request asks for `ReturnConsumedCapacity: TOTAL` and reports it here (benchmarks). */
-  readonly onConsumedCapacity?: (report: ConsumedCapacityReport) => void;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -71,7 +60,6 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly partitionKey: string;
   private readonly logger: AppLogger;
   private readonly clock: Clock;
-  private readonly onConsumedCapacity: DynamoDbWinnerRepositoryOptions['onConsumedCapacity'];
   private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
@@ -86,7 +74,6 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     this.partitionKey = watchlistPartitionKey(options.watchlist);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
-    this.onConsumedCapacity = options.onConsumedCapacity;
   }
 
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
@@ -136,10 +123,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
         new GetCommand({
           TableName: this.tableName,
           Key: { pk: this.partitionKey, sk: date },
-          ...this.capacityRequest(),
         }),
       );
-      this.report('get', [response.ConsumedCapacity]);
       return response.Item && fromWinnerItem(response.Item, this.tableName);
     } catch (error) {
       throw toDynamoDbError(error, this.tableName);
@@ -149,7 +134,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   /** One Query on the winner-rows index. A damaged session is reported in `unreadable`, never fatal. */
   async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
     if (limit <= 0) return { rows: [], unreadable: [] };
-    const items = await this.queryWinnerRows('latestWinners', {
+    const items = await this.queryWinnerRows({
       KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
       ExpressionAttributeValues: {
         ':pk': this.partitionKey,
@@ -182,7 +167,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    */
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await this.query('storedSessions', {
+    const items = await this.query({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
       ProjectionExpression: 'sk',
@@ -197,15 +182,13 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private async put(item: WinnerItem, options: { overwrite?: boolean }): Promise<SaveOutcome> {
     try {
       // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
-      const response = await this.documents.send(
+      await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
           ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
-          ...this.capacityRequest(),
         }),
       );
-      this.report('save', [response.ConsumedCapacity]);
       this.logger.debug('Stored session result', { session: item.sk, overwrite: Boolean(options.overwrite) });
       return 'stored';
     } catch (error) {
@@ -227,7 +210,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     let conflicts = 0;
     while (pending.length > 0) {
       try {
-        const response = await this.documents.send(
+        await this.documents.send(
           new TransactWriteCommand({
             TransactItems: pending.map((index) => ({
               Put: {
@@ -236,10 +219,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
                 ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
               },
             })),
-            ...this.capacityRequest(),
           }),
         );
-        this.report('saveMany', response.ConsumedCapacity ?? []);
         for (const index of pending) outcomes[index] = 'stored';
         pending = [];
       } catch (error) {
@@ -268,12 +249,9 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * same; only the cost is that of full items. The embedded store (dynalite) cannot add an index to an
    * existing table, so a store created by an older version keeps that cost until it is re-imported.
    */
-  private async queryWinnerRows(
-    operation: RepositoryOperation,
-    input: Partial<QueryCommandInput>,
-  ): Promise<Record<string, unknown>[]> {
+  private async queryWinnerRows(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
     try {
-      return await this.query(operation, { ...input, IndexName: WINNER_ROWS_INDEX });
+      return await this.query({ ...input, IndexName: WINNER_ROWS_INDEX });
     } catch (error) {
       if (!indexUnavailable(error)) throw error;
       if (!this.warnedNoIndex) {
@@ -283,7 +261,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
           index: WINNER_ROWS_INDEX,
         });
       }
-      return this.query(operation, {
+      return this.query({
         ...input,
         ProjectionExpression: '#sk, #winner, #basis, #source',
         ExpressionAttributeNames: {
@@ -300,12 +278,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * Follows LastEvaluatedKey until `Limit` items are in hand or the key range is exhausted: a page
    * stops at 1 MB, so a long range of full items needs several pages.
    */
-  private async query(
-    operation: RepositoryOperation,
-    input: Partial<QueryCommandInput>,
-  ): Promise<Record<string, unknown>[]> {
+  private async query(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    const consumed: (ConsumedCapacity | undefined)[] = [];
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -316,28 +290,15 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
             TableName: this.tableName,
             ...(wanted !== undefined && { Limit: wanted }),
             ...(startKey && { ExclusiveStartKey: startKey }),
-            ...this.capacityRequest(),
           }),
         );
         items.push(...(page.Items ?? []));
-        consumed.push(page.ConsumedCapacity);
         startKey = page.LastEvaluatedKey;
       } while (startKey && (input.Limit === undefined || items.length < input.Limit));
     } catch (error) {
       throw toDynamoDbError(error, this.tableName);
     }
-    this.report(operation, consumed);
     return items;
-  }
-
-  private capacityRequest(): { ReturnConsumedCapacity?: 'TOTAL' } {
-    return this.onConsumedCapacity ? { ReturnConsumedCapacity: 'TOTAL' } : {};
-  }
-
-  private report(operation: RepositoryOperation, consumed: (ConsumedCapacity | undefined)[]): void {
-    if (!this.onConsumedCapacity) return;
-    const capacityUnits = consumed.reduce((sum, entry) => sum + (entry?.CapacityUnits ?? 0), 0);
-    this.onConsumedCapacity({ operation, capacityUnits, requests: consumed.length });
   }
 }
 

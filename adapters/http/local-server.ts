@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { messageOf } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { API_ROUTES, isApiPath } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError } from './http-errors.ts';
@@ -107,7 +108,7 @@ async function settle(work: Promise<void>, response: ServerResponse, logger: App
   try {
     await work;
   } catch (error) {
-    logger.error('local server error', { error: error instanceof Error ? error.message : String(error) });
+    logger.error('local server error', { error: messageOf(error) });
     if (response.destroyed) return;
     if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
     response.end('Internal error');

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { nextScheduledSync, type SyncSummary } from '../../core/index.ts';
+import { messageOf, nextScheduledSync, type Clock, type SyncSummary } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -88,7 +88,7 @@ async function ensureDashboardBuilt(runtime: Runtime): Promise<void> {
     await buildDashboard();
   } catch (error) {
     runtime.logger.warn('the dashboard could not be built; the API still works', {
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
       fix: 'npm run build:web',
     });
   }
@@ -109,7 +109,12 @@ class PeriodicSync {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopSignal = { aborted: false };
 
-  constructor(private readonly runtime: Runtime) {}
+  /** The container's clock, resolved once: the same time source as the sync it schedules. */
+  private readonly clock: Clock;
+
+  constructor(private readonly runtime: Runtime) {
+    this.clock = runtime.container.get(TOKENS.clock);
+  }
 
   start(): void {
     void this.run();
@@ -137,10 +142,10 @@ class PeriodicSync {
       const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
       for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
     } catch (error) {
-      logger.error('sync failed', { error: error instanceof Error ? error.message : String(error) });
+      logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
-    const now = container.get(TOKENS.clock).now().getTime();
+    const now = this.clock.now().getTime();
     const failed = !summary || summary.failed.length > 0;
     const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
     logger.info('next sync', { at: new Date(next).toISOString() });

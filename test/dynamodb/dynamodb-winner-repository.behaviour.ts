@@ -14,7 +14,7 @@ import {
   UnstorableSessionResultError,
   WinnersTableNotFoundError,
 } from '../../adapters/dynamodb/dynamodb-errors.ts';
-import { dynamoDbItemSize, readCapacityUnits } from '../../adapters/dynamodb/dynamodb-item-size.ts';
+import { dynamoDbItemSize, readCapacityUnits } from '../support/dynamodb-item-size.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { createWinnersTableInput, ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
