@@ -56,7 +56,7 @@ export interface MoversApiDependencies {
   readonly clock: Clock;
   readonly config: Pick<
     AppConfig,
-    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'publishDelayMinutes'
+    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'watchlistName' | 'publishDelayMinutes'
   >;
   readonly logger: AppLogger;
 }

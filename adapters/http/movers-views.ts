@@ -6,6 +6,7 @@ import type { MoverRecord, MoversResponse, SessionResponse } from './api-contrac
 export interface MoversViewSettings {
   readonly basis: Basis;
   readonly watchlist: readonly string[];
+  readonly watchlistName: string;
 }
 
 /** The body of `GET /movers`, which `stocks-cli winners` prints too. */
@@ -31,6 +32,7 @@ export function moversView(days: number, list: WinnersList, settings: MoversView
     basis: settings.basis,
     source: sources.size === 0 ? null : sources.size === 1 ? ([...sources][0] ?? null) : 'mixed',
     watchlist: settings.watchlist,
+    watchlistName: settings.watchlistName,
   };
 }
 

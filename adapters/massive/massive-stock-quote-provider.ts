@@ -118,7 +118,7 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
     this.http = massiveHttpClient(options, this.logger);
   }
 
-  plan(request: QuoteRequest): MassiveFetchPlan {
+  async plan(request: QuoteRequest): Promise<MassiveFetchPlan> {
     return planMassiveFetch(request);
   }
 

@@ -161,7 +161,7 @@ export class SyncWinners {
 
     const chunks: Chunk[] = [];
     for (let start = 0; start < missing.length; start += this.sessionsPerChunk) {
-      chunks.push(this.chunkOf(missing.slice(start, start + this.sessionsPerChunk), present));
+      chunks.push(await this.chunkOf(missing.slice(start, start + this.sessionsPerChunk), present));
     }
     summary.plan = totalPlan(chunks.map((chunk) => chunk.plan));
     if (request.dryRun) return summary.build();
@@ -233,13 +233,13 @@ export class SyncWinners {
    * checked against the fetched opens afterwards (see STORED_CLOSE_MAX_GAP), and any doubt fetches the
    * previous sessions fresh, so a ranking never mixes adjustments. Forced runs always fetch everything.
    */
-  private chunkOf(sessions: readonly string[], present: ReadonlySet<string>): Chunk {
+  private async chunkOf(sessions: readonly string[], present: ReadonlySet<string>): Promise<Chunk> {
     const request: QuoteRequest = {
       symbols: this.settings.symbols,
       sessions,
       includePreviousSession: this.settings.basis === 'close-to-close',
     };
-    const plan = this.provider.plan(request);
+    const plan = await this.provider.plan(request);
     if (!request.includePreviousSession) return { request, plan, storedPrevious: [] };
     const inChunk = new Set(sessions);
     const outside = [...new Set(sessions.map((session) => previousSession(session)))].filter(
@@ -247,7 +247,7 @@ export class SyncWinners {
     );
     if (!outside.every((previous) => present.has(previous))) return { request, plan, storedPrevious: [] };
     const lean: QuoteRequest = { ...request, includePreviousSession: false };
-    const leanPlan = this.provider.plan(lean);
+    const leanPlan = await this.provider.plan(lean);
     if (leanPlan.calls >= plan.calls) return { request, plan, storedPrevious: [] };
     return { request: lean, plan: leanPlan, storedPrevious: outside };
   }

@@ -32,6 +32,7 @@ function movers(sessions: string[], data: WinnerRecord[]): MoversResponse {
     basis: 'open-to-close',
     source: 'simulated',
     watchlist: [],
+    watchlistName: 'default',
   };
 }
 
