@@ -24,6 +24,9 @@ import {
 
 export const CALENDAR_FIRST_DATE = '2000-01-01';
 export const CALENDAR_LAST_DATE = '2050-12-31';
+/** The regular close, 16:00 New York time; early closes are at 13:00. */
+export const REGULAR_CLOSE_HOUR_ET = 16;
+const EARLY_CLOSE_HOUR_ET = 13;
 
 const SATURDAY = 6;
 const SUNDAY = 0;
@@ -307,7 +310,7 @@ export function easternDateOf(instant: Date): string {
 /** The close of a session: 16:00 ET, or 13:00 ET on early-close days. */
 export function sessionCloseTime(date: string): Date {
   if (!isTradingDay(date)) throw new InvalidRangeError(`${date} is not a trading session.`);
-  return easternTime(date, isEarlyClose(date) ? 13 : 16);
+  return easternTime(date, isEarlyClose(date) ? EARLY_CLOSE_HOUR_ET : REGULAR_CLOSE_HOUR_ET);
 }
 
 /**

@@ -33,6 +33,14 @@ export class InvalidRangeError extends DomainError {
   }
 }
 
+/** A sync schedule that cannot run: no time, or a time that is not `HH:MM`. A deployment mistake. */
+export class InvalidScheduleError extends DomainError {
+  readonly code = 'INVALID_SCHEDULE';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A range whose start is after its end; the ends are kept so that an edge can name them in its own terms. */
 export class ReversedRangeError extends InvalidRangeError {
   constructor(

@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './market-board.ts';
 export * from './movers.ts';
 export * from './session-date.ts';
+export * from './sync-schedule.ts';
 export type * from './ports/bar-archive.ts';
 export type * from './ports/clock.ts';
 export type * from './ports/market-board-repository.ts';

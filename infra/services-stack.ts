@@ -30,6 +30,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WINNERS_TABLE, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
 import { API_ROUTES, describeRoutes, pathParameters, queryParameters } from '../adapters/http/api-routes.ts';
+import { syncSchedule } from '../core/index.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { createHouseFunction, FUNCTION_TIMEOUTS } from './house-function.ts';
 
@@ -75,8 +76,8 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
-/** New York closes at 16:00; a sync time earlier than that belongs to the night after a session. */
-const CLOSE_HOUR_ET = 16;
+/** Cron's day-of-week names, indexed like the core's weekdays (0 = Sunday). */
+const CRON_WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
 /**
  * The stateless services: the API function behind API Gateway, the sync function on an EventBridge
@@ -226,17 +227,14 @@ export class ServicesStack extends Stack {
       }),
       description: 'Lets EventBridge Scheduler invoke the sync function and dead-letter undeliverable runs',
     });
-    for (const time of config.app.syncTimesEt) {
-      const [hour, minute] = time.split(':') as [string, string];
-      const afterMidnight = Number(hour) < CLOSE_HOUR_ET;
-      new Schedule(this, `SyncAt${hour}${minute}Et`, {
-        description: afterMidnight
-          ? `Sync at ${time} New York time, Tuesday to Saturday: picks up the previous session's late bars`
-          : `Sync at ${time} New York time on weekdays, after the close`,
+    for (const run of syncSchedule(config.app.syncTimesEt)) {
+      const days = `${CRON_WEEKDAYS[run.firstWeekday]}-${CRON_WEEKDAYS[run.lastWeekday]}`;
+      new Schedule(this, `SyncAt${run.time.replace(':', '')}Et`, {
+        description: `Sync at ${run.time} New York time, ${days} (core/sync-schedule.ts says why)`,
         schedule: ScheduleExpression.cron({
-          minute: String(Number(minute)),
-          hour: String(Number(hour)),
-          weekDay: afterMidnight ? 'TUE-SAT' : 'MON-FRI',
+          minute: String(run.minute),
+          hour: String(run.hour),
+          weekDay: days,
           timeZone: TimeZone.AMERICA_NEW_YORK,
         }),
         target: new LambdaInvoke(this.syncFunction, {

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock, GetSessionResult, ListWinners, WinnerRepository } from '../../core/index.ts';
 import {
-  addDays,
-  easternDateOf,
-  easternTime,
   latestCompletedSession,
+  nextScheduledSync,
   nextSession,
+  previousScheduledSync,
   sessionCloseTime,
+  SYNC_SETTLE_MINUTES,
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
@@ -322,18 +322,18 @@ export class MoversApi {
     return this.latestSession.value;
   }
 
-  /** Responses only change when a sync runs: caches may keep them until the next scheduled one. */
+  /**
+   * Responses only change when a sync runs: caches may keep them until the next scheduled one, the same
+   * instant the deployed schedule and `stocks-cli serve` run it. While a run may still be writing
+   * (SYNC_SETTLE_MINUTES after its start), and in the minute before one, they are kept MIN_CACHE_SECONDS.
+   */
   private secondsUntilNextSync(): number {
     const now = this.deps.clock.now().getTime();
     this.nextSync = current(this.nextSync, now, () => {
-      const today = easternDateOf(new Date(now));
-      const upcoming = [0, 1].flatMap((offset) =>
-        this.deps.config.syncTimesEt.map((time) => {
-          const [hour, minute] = time.split(':').map(Number) as [number, number];
-          return easternTime(addDays(today, offset), hour, minute).getTime();
-        }),
-      );
-      const next = Math.min(...upcoming.filter((instant) => instant > now));
+      const times = this.deps.config.syncTimesEt;
+      const settled = previousScheduledSync(new Date(now), times).getTime() + SYNC_SETTLE_MINUTES * MINUTE_MS;
+      if (now < settled) return { value: now, from: now, until: settled };
+      const next = nextScheduledSync(new Date(now), times).getTime();
       return { value: next, from: now, until: next };
     });
     return Math.max(MIN_CACHE_SECONDS, Math.floor((this.nextSync.value - now) / 1000));

@@ -3,14 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import {
-  latestCompletedSession,
-  messageOf,
-  nextSession,
-  sessionCloseTime,
-  type Clock,
-  type SyncSummary,
-} from '../../core/index.ts';
+import { messageOf, nextScheduledSync, type Clock, type SyncSummary } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -21,13 +14,15 @@ interface ServeOptions extends GlobalOptions {
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const MINUTE_MS = 60_000;
-/** When the newest session is not published yet, look again this often. */
-const RETRY_NOT_YET_AVAILABLE_MS = 30 * MINUTE_MS;
+/** A run that failed is tried again this soon, unless the next scheduled run comes first. */
+const RETRY_FAILED_MS = 30 * MINUTE_MS;
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve the API and the dashboard locally, syncing at start and after each session close.')
+    .description(
+      'Serve the API and the dashboard locally, syncing at start and at the scheduled sync times (SYNC_TIMES_ET).',
+    )
     .option('--port <port>', 'port to listen on, 0 = any free port (default PORT or 3000)')
     .option('--no-sync', 'serve what is stored; never call the market-data provider')
     .addHelpText('after', '\nExamples:\n  $ stocks-cli serve\n  $ stocks-cli serve --port 8080 --no-sync')
@@ -99,7 +94,17 @@ async function ensureDashboardBuilt(runtime: Runtime): Promise<void> {
   }
 }
 
-/** Syncs now, then after each session's close, and every half hour while the newest session is unpublished. */
+/**
+ * When the local server syncs next: at the next scheduled sync, the instant the deployed schedule runs and
+ * the API's Cache-Control lifetime ends. A session not published yet waits for it too, as in AWS (the
+ * 00:30 run exists for late bars). A run that failed is tried again sooner, as Lambda retries a failed sync.
+ */
+export function nextLocalSync(now: Date, syncTimesEt: readonly string[], failed: boolean): Date {
+  const scheduled = nextScheduledSync(now, syncTimesEt);
+  return failed ? new Date(Math.min(scheduled.getTime(), now.getTime() + RETRY_FAILED_MS)) : scheduled;
+}
+
+/** Syncs now, then at each scheduled sync time. */
 class PeriodicSync {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopSignal = { aborted: false };
@@ -120,7 +125,8 @@ class PeriodicSync {
     clearTimeout(this.timer);
   }
 
-  private async run(): Promise<void> {
+  /** `due`: the scheduled instant this run is for; a timer that fires a moment early must not run it twice. */
+  private async run(due = 0): Promise<void> {
     const { logger, container, config } = this.runtime;
     let summary: SyncSummary | undefined;
     try {
@@ -139,24 +145,10 @@ class PeriodicSync {
       logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
-    const delay = this.nextDelay(summary);
-    logger.info('next sync', { at: new Date(this.now() + delay).toISOString() });
-    this.timer = setTimeout(() => void this.run(), delay);
-  }
-
-  private now(): number {
-    return this.clock.now().getTime();
-  }
-
-  private nextDelay(summary: SyncSummary | undefined): number {
-    if (!summary || summary.notYetAvailable.length > 0 || summary.failed.length > 0)
-      return RETRY_NOT_YET_AVAILABLE_MS;
-    const now = this.now();
-    const latest = latestCompletedSession(new Date(now), this.runtime.config.publishDelayMinutes);
-    const nextClose = sessionCloseTime(nextSession(latest)).getTime();
-    return Math.max(
-      MINUTE_MS,
-      nextClose + this.runtime.config.publishDelayMinutes * MINUTE_MS + MINUTE_MS - now,
-    );
+    const now = this.clock.now().getTime();
+    const failed = !summary || summary.failed.length > 0;
+    const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
+    logger.info('next sync', { at: new Date(next).toISOString() });
+    this.timer = setTimeout(() => void this.run(next), next - now);
   }
 }

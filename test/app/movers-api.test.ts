@@ -167,6 +167,15 @@ describe('GET /movers', () => {
     expect(response.headers?.['Cache-Control']).toBe(`public, max-age=${7.5 * 3600}`);
   });
 
+  it('lets caches keep a weekend response until Monday after the close, when the next sync runs', async () => {
+    // Saturday 2026-11-21 10:00 ET: no run on Saturday evening or Sunday; the next is Monday 16:30 ET.
+    const container = await containerWith([], {}, undefined, new FixedClock('2026-11-21T15:00:00.000Z'));
+
+    const response = await get(container.get(TOKENS.moversApi), '/movers');
+
+    expect(response.headers?.['Cache-Control']).toBe(`public, max-age=${(2 * 24 + 6.5) * 3600}`);
+  });
+
   it('sends the configured CORS origin', async () => {
     const strict = await apiWith([], { CORS_ORIGIN: 'https://winners.example.com' });
 
