@@ -166,27 +166,37 @@ function gapRow(dates: readonly string[]): SessionRow {
   };
 }
 
+/** A stored session, or a run of consecutive sessions (newest first) with nothing stored. */
+export type SessionRun<T> =
+  { readonly stored: T; readonly gap?: undefined } | { readonly stored?: undefined; readonly gap: string[] };
+
+/** The window's sessions, newest first, each stored one on its own and each run of unstored ones together. */
+export function sessionRuns<T>(sessions: readonly string[], stored: ReadonlyMap<string, T>): SessionRun<T>[] {
+  const runs: SessionRun<T>[] = [];
+  let gap: string[] = [];
+  for (const date of sessions) {
+    const item = stored.get(date);
+    if (item === undefined) {
+      gap.push(date);
+      continue;
+    }
+    if (gap.length > 0) runs.push({ gap });
+    gap = [];
+    runs.push({ stored: item });
+  }
+  if (gap.length > 0) runs.push({ gap });
+  return runs;
+}
+
 /**
  * The window's sessions, newest first: one row per stored winner, and one gap row for each run of
  * consecutive sessions with no stored result, so gaps are shown, not hidden, without drowning the winners.
  */
 export function sessionRows(movers: MoversResponse): SessionRow[] {
-  const winners = new Map(movers.data.map((winner) => [winner.date, winner]));
   const mixed = movers.source === 'mixed';
-  const rows: SessionRow[] = [];
-  let gap: string[] = [];
-  for (const date of movers.sessions) {
-    const winner = winners.get(date);
-    if (!winner) {
-      gap.push(date);
-      continue;
-    }
-    if (gap.length > 0) rows.push(gapRow(gap));
-    gap = [];
-    rows.push(winnerRow(winner, mixed));
-  }
-  if (gap.length > 0) rows.push(gapRow(gap));
-  return rows;
+  return sessionRuns(movers.sessions, new Map(movers.data.map((winner) => [winner.date, winner]))).map(
+    (run) => (run.stored ? winnerRow(run.stored, mixed) : gapRow(run.gap)),
+  );
 }
 
 /** Wins per symbol over the window, most wins first (ties alphabetical). */
