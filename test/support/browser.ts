@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { SessionResult } from '../../core/index.ts';
+import type { MarketBoard, SessionResult } from '../../core/index.ts';
+import { DynamoDbMarketBoardRepository } from '../../adapters/dynamodb/dynamodb-market-board-repository.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import {
   createLocalDynamoDbClient,
@@ -50,20 +51,26 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Stores session results in the embedded store under `dataDir`, the way `stocks-cli serve` will read
- * them, then closes it (LevelDB allows one process at a time).
+ * Stores session results (the default list's, and `others` by list name) and market boards in the
+ * embedded store under `dataDir`, the way `stocks-cli serve` will read them, then closes it (LevelDB
+ * allows one process at a time).
  */
-export async function seedEmbeddedStore(dataDir: string, results: readonly SessionResult[]): Promise<void> {
+export async function seedEmbeddedStore(
+  dataDir: string,
+  results: readonly SessionResult[],
+  others: { lists?: ReadonlyMap<string, readonly SessionResult[]>; market?: readonly MarketBoard[] } = {},
+): Promise<void> {
   const store = await startEmbeddedDynamoDb({ dataDir });
   const client = createLocalDynamoDbClient(store.endpoint);
   try {
     await ensureWinnersTable(client, DEFAULT_TABLE_NAME);
-    const repository = new DynamoDbWinnerRepository({
-      client,
-      tableName: DEFAULT_TABLE_NAME,
-      watchlist: 'default',
-    });
-    for (const result of results) await repository.save(result);
+    const lists = new Map([['default', results], ...(others.lists ?? [])]);
+    for (const [watchlist, listResults] of lists) {
+      const repository = new DynamoDbWinnerRepository({ client, tableName: DEFAULT_TABLE_NAME, watchlist });
+      for (const result of listResults) await repository.save(result);
+    }
+    const boards = new DynamoDbMarketBoardRepository({ client, tableName: DEFAULT_TABLE_NAME });
+    for (const board of others.market ?? []) await boards.save(board);
   } finally {
     client.destroy();
     await store.close();

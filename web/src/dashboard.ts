@@ -1,5 +1,6 @@
 import type Alpine from 'alpinejs';
 import { DEFAULT_DAYS } from '../../adapters/http/api-contract.ts';
+import type { MarketMoversResponse, WatchlistRecord } from '../../adapters/http/api-contract.ts';
 import type { MoversResponse } from './api.ts';
 import { ApiError, apiClient, isMoversResponse, isSessionResponse } from './api.ts';
 import type { SessionRow, TallyEntry } from './board.ts';
@@ -16,6 +17,25 @@ import {
 import type { ChartPoint } from './chart.ts';
 import { renderChart } from './chart.ts';
 import { formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
+import {
+  filtersText,
+  isMarketMoversResponse,
+  marketMissingNote,
+  marketSessionElement,
+  marketSessionViews,
+} from './market.ts';
+import type { View } from './watchlists.ts';
+import {
+  isWatchlistsResponse,
+  listChoices,
+  listFromSearch,
+  listParam,
+  marketPath,
+  moversPath,
+  pageSearch,
+  sessionPath,
+  viewFromSearch,
+} from './watchlists.ts';
 
 export const DAY_CHOICES: readonly number[] = [7, 30, 90];
 /** The chart's width where the browser cannot measure it (no ResizeObserver). */
@@ -40,16 +60,18 @@ function component<T extends { [key in keyof T]: T[key] }>(definition: Alpine.Al
 
 const api = apiClient();
 
-function moversPath(days: number): string {
-  return `/movers?days=${days}`;
-}
-
 /** The first window's request, when main.ts started it before Alpine walked the page. */
 let firstLoad: { readonly path: string; readonly answer: Promise<unknown> } | undefined;
 
-/** Starts the winners request for the page's window at once, rather than after Alpine has started. */
+/** What the page asks first: the market's boards or a list's winners, for the window the address names. */
+export function firstPath(search: string): string {
+  const days = daysFromSearch(search);
+  return viewFromSearch(search) === 'market' ? marketPath(days) : moversPath(days, listFromSearch(search));
+}
+
+/** Starts the page's first request at once, rather than after Alpine has started. */
 export function startFirstLoad(search: string): void {
-  const path = moversPath(daysFromSearch(search));
+  const path = firstPath(search);
   firstLoad = { path, answer: api(path) };
   // Settled here: the component reads it (or drops it) later.
   firstLoad.answer.catch(() => undefined);
@@ -61,12 +83,20 @@ export function dashboard() {
   let inFlight: AbortController | undefined;
   let resizeObserver: ResizeObserver | undefined;
   let chartFrame: number | undefined;
+  let watchlistsAsked = false;
 
   return component({
     days: DEFAULT_DAYS,
+    /** Fixed for the page's life: the views are links, so each has its own address and history entry. */
+    view: 'board' as View,
+    /** The list shown; '' for the default one. */
+    list: '',
+    /** Every configured list, once `GET /watchlists` has answered (after the first table shows). */
+    watchlists: [] as WatchlistRecord[],
     status: 'loading' as Status,
     errorMessage: '',
     movers: null as MoversResponse | null,
+    market: null as MarketMoversResponse | null,
     rows: [] as SessionRow[],
     tally: [] as TallyEntry[],
     /** 0 until the chart's box has been measured: the chart is drawn at its real width, once. */
@@ -74,6 +104,8 @@ export function dashboard() {
 
     init() {
       this.days = daysFromSearch(window.location.search);
+      this.view = viewFromSearch(window.location.search);
+      this.list = listFromSearch(window.location.search);
       this.watchChartWidth();
       void this.load();
     },
@@ -90,14 +122,64 @@ export function dashboard() {
     get isError(): boolean {
       return this.status === 'error';
     },
+    get isMarket(): boolean {
+      return this.view === 'market';
+    },
     get isEmpty(): boolean {
-      return this.status === 'empty';
+      return !this.isMarket && this.status === 'empty';
     },
     get isReady(): boolean {
-      return this.status === 'ready';
+      return !this.isMarket && this.status === 'ready';
+    },
+    get isMarketEmpty(): boolean {
+      return this.isMarket && this.status === 'empty';
+    },
+    get isMarketReady(): boolean {
+      return this.isMarket && this.status === 'ready';
+    },
+    get hasAnswer(): boolean {
+      return this.status === 'ready' || this.status === 'empty';
     },
     get hasMeta(): boolean {
       return this.movers !== null && (this.isReady || this.isEmpty);
+    },
+    get hasMarketMeta(): boolean {
+      return this.market !== null && (this.isMarketReady || this.isMarketEmpty);
+    },
+
+    get tagline(): string {
+      return this.isMarket
+        ? "Each US trading session's biggest gainers and losers across the whole market."
+        : "The watchlist's biggest mover of each US trading session, up or down.";
+    },
+    get errorHeading(): string {
+      return this.isMarket ? 'The market board could not be loaded' : 'The winners could not be loaded';
+    },
+    get boardHref(): string {
+      const search = pageSearch({
+        view: 'board',
+        list: this.list,
+        days: this.days,
+        defaultDays: DEFAULT_DAYS,
+      });
+      return search === '' ? window.location.pathname : search;
+    },
+    get marketHref(): string {
+      return pageSearch({ view: 'market', list: '', days: this.days, defaultDays: DEFAULT_DAYS });
+    },
+    get boardCurrent(): string | undefined {
+      return this.isMarket ? undefined : 'page';
+    },
+    get marketCurrent(): string | undefined {
+      return this.isMarket ? 'page' : undefined;
+    },
+
+    /** The picker shows only with a choice to make: one list needs no picker (its tickers are in the meta). */
+    get hasListChoice(): boolean {
+      return !this.isMarket && this.watchlists.length > 1;
+    },
+    get listChoices() {
+      return listChoices(this.watchlists, this.list);
     },
 
     get dayChoices() {
@@ -109,21 +191,25 @@ export function dashboard() {
       }));
     },
 
+    /** Where the shown window's numbers come from. */
+    get windowSource(): MoversResponse['source'] {
+      return (this.isMarket ? this.market?.source : this.movers?.source) ?? null;
+    },
     get bannerTitle(): string {
-      return this.hasMeta ? (sourceBanner(this.movers?.source ?? null)?.title ?? '') : '';
+      return this.hasAnswer ? (sourceBanner(this.windowSource)?.title ?? '') : '';
     },
     get banner(): string {
-      return this.hasMeta ? (sourceBanner(this.movers?.source ?? null)?.text ?? '') : '';
+      return this.hasAnswer ? (sourceBanner(this.windowSource)?.text ?? '') : '';
     },
     get hasBanner(): boolean {
       return this.banner !== '';
     },
     get asOfLabel(): string {
-      const movers = this.movers;
-      if (!movers) return '';
-      return movers.asOfTime
-        ? `${formatMarketTime(movers.asOfTime)} (session close)`
-        : formatLongDate(movers.asOf);
+      const answer = this.isMarket ? this.market : this.movers;
+      if (!answer) return '';
+      return answer.asOfTime
+        ? `${formatMarketTime(answer.asOfTime)} (session close)`
+        : formatLongDate(answer.asOf);
     },
     get watchlistText(): string {
       return this.movers?.watchlist?.join(', ') ?? '';
@@ -135,7 +221,7 @@ export function dashboard() {
       return basisLabel(this.movers?.basis ?? null);
     },
     get sourceText(): string {
-      return sourceLabel(this.movers?.source ?? null);
+      return sourceLabel(this.windowSource);
     },
     get missingText(): string {
       return this.movers ? missingNote(this.movers) : '';
@@ -143,8 +229,17 @@ export function dashboard() {
     get hasMissing(): boolean {
       return this.missingText !== '';
     },
+    get filtersText(): string {
+      return this.market ? filtersText(this.market.filters) : '';
+    },
+    get marketMissingText(): string {
+      return this.market ? marketMissingNote(this.market) : '';
+    },
+    get hasMarketMissing(): boolean {
+      return this.marketMissingText !== '';
+    },
     get windowText(): string {
-      const sessions = this.movers?.sessions ?? [];
+      const sessions = (this.isMarket ? this.market?.sessions : this.movers?.sessions) ?? [];
       const newest = sessions[0];
       const oldest = sessions[sessions.length - 1];
       if (!newest || !oldest) return '';
@@ -153,10 +248,14 @@ export function dashboard() {
     get emptyText(): string {
       return `No winners are stored for the last ${plural(this.days, 'session')} yet.`;
     },
+    get marketEmptyText(): string {
+      return `No market boards are stored for the last ${plural(this.days, 'session')} yet.`;
+    },
     get statusMessage(): string {
       if (this.isLoading) return `Loading the last ${plural(this.days, 'session')}…`;
       if (this.isEmpty) return this.emptyText;
-      if (this.isReady) return `Showing ${this.windowText}.`;
+      if (this.isMarketEmpty) return this.marketEmptyText;
+      if (this.hasAnswer) return `Showing ${this.windowText}.`;
       return '';
     },
 
@@ -205,29 +304,74 @@ export function dashboard() {
       this.status = 'loading';
       this.errorMessage = '';
       try {
-        const path = moversPath(this.days);
+        const path = this.isMarket ? marketPath(this.days) : moversPath(this.days, this.list);
         const started = firstLoad?.path === path ? firstLoad.answer : undefined;
         firstLoad = undefined;
         const body = await (started ?? api(path, request.signal));
-        if (!isMoversResponse(body))
-          throw new ApiError('The API answered with data this page does not understand.');
         if (request.signal.aborted) return;
-        this.movers = body;
-        this.rows = sessionRows(body);
-        this.tally = tallyWinners(body.data);
-        this.status = body.data.length === 0 ? 'empty' : 'ready';
+        if (this.isMarket && isMarketMoversResponse(body)) this.showMarket(body);
+        else if (!this.isMarket && isMoversResponse(body)) this.showMovers(body);
+        else throw new ApiError('The API answered with data this page does not understand.');
       } catch (error) {
         // A newer request replaced this one: its outcome no longer matters.
         if (request.signal.aborted) return;
         this.errorMessage = messageOf(error);
         this.status = 'error';
       }
+      // The picker's lists are asked once the first table (or its error) shows, off its path.
+      if (!this.isMarket && !watchlistsAsked) {
+        watchlistsAsked = true;
+        void this.loadWatchlists();
+      }
+    },
+
+    showMovers(body: MoversResponse) {
+      this.movers = body;
+      this.rows = sessionRows(body);
+      this.tally = tallyWinners(body.data);
+      this.status = body.data.length === 0 ? 'empty' : 'ready';
+    },
+
+    showMarket(body: MarketMoversResponse) {
+      this.market = body;
+      const sessions = this.$refs.market;
+      sessions?.replaceChildren(...marketSessionViews(body).map(marketSessionElement));
+      this.status = body.data.length === 0 ? 'empty' : 'ready';
+    },
+
+    /** Fills the list picker; without an answer the page keeps the list it shows, and no picker. */
+    async loadWatchlists() {
+      try {
+        const body = await api('/watchlists');
+        if (isWatchlistsResponse(body)) this.watchlists = [...body.watchlists];
+      } catch {
+        // The board itself does not depend on the picker: it stays as it is.
+      }
+    },
+
+    /** The picker's change handler: the chosen list is kept in the address (none for the default list). */
+    chooseList(event: Event) {
+      const chosen = (event.target as HTMLSelectElement).value;
+      this.list = listParam(this.watchlists, chosen);
+      const url = new URL(window.location.href);
+      if (this.list === '') url.searchParams.delete('list');
+      else url.searchParams.set('list', this.list);
+      window.history.replaceState(window.history.state, '', url);
+      void this.load();
     },
 
     /** Loads again; on success, focus moves to what replaced the Retry button, not back to the page top. */
     async retry() {
       await this.load();
-      const heading = this.isReady ? 'winners-heading' : this.isEmpty ? 'empty-heading' : 'error-heading';
+      const heading = this.isReady
+        ? 'winners-heading'
+        : this.isMarketReady
+          ? 'market-heading'
+          : this.isMarketEmpty
+            ? 'market-empty-heading'
+            : this.isEmpty
+              ? 'empty-heading'
+              : 'error-heading';
       await this.$nextTick();
       document.getElementById(heading)?.focus();
     },
@@ -272,7 +416,7 @@ export function dashboard() {
     async loadDetail(row: SessionRow) {
       row.detail = pendingDetail('loading');
       try {
-        const body = await api(`/movers/${encodeURIComponent(row.date)}`);
+        const body = await api(sessionPath(row.date, this.list));
         if (!isSessionResponse(body))
           throw new ApiError('The API answered with data this page does not understand.');
         row.detail = detailView(body);
