@@ -85,10 +85,15 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** GETs JSON; a network failure, an error status or a body that is not JSON becomes an `ApiError`. */
-export async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+export function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  return answerOf(fetch(url, { signal, headers: { accept: 'application/json' } }), signal);
+}
+
+/** The JSON body of a request already sent, read as `getJson` reads it. */
+async function answerOf(request: Promise<Response>, signal?: AbortSignal): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    response = await request;
   } catch (error) {
     if (signal?.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -135,6 +140,12 @@ async function loadApiBase(): Promise<string> {
 }
 
 /**
+ * The winners request the page's inline script sent before this script had downloaded (see index.html),
+ * for the window the address names. Used once, by the first request for that same path.
+ */
+let sentEarly = (globalThis as { firstMovers?: { path: string; request: Promise<Response> } }).firstMovers;
+
+/**
  * GETs API paths (`/movers?days=7`) from the base `config.json` names. The first request does not
  * wait for config.json: it asks the page's own origin at the same time (where `stocks-cli serve` and
  * the CloudFront site both answer /movers), and keeps that answer when the base is the same origin.
@@ -146,7 +157,8 @@ export function apiClient(): (path: string, signal?: AbortSignal) => Promise<unk
       base = loadApiBase();
       const guess = new AbortController();
       signal?.addEventListener('abort', () => guess.abort(), { once: true });
-      const sameOrigin = getJson(path, guess.signal);
+      const sameOrigin = sentEarly?.path === path ? answerOf(sentEarly.request) : getJson(path, guess.signal);
+      sentEarly = undefined;
       // Settled here so an abandoned guess is never an unhandled rejection.
       sameOrigin.catch(() => undefined);
       if ((await base) === '') return sameOrigin;
