@@ -43,7 +43,7 @@ export interface WebStackProps extends StackProps {
 }
 
 /** The SHA-256 of each inline script of web/index.html, exactly as written there. */
-export const INLINE_SCRIPT_HASHES = ["'sha256-oNyVSjv3XxLcnfhq9n/rz94VgWb0IabUot9HSNIiAnc='"] as const;
+export const INLINE_SCRIPT_HASHES = ["'sha256-EAc+oCiVe+SUpX/W7NA8JtCIvM7NT/yEopZlDpKGbnA='"] as const;
 
 /**
  * The dashboard's Content-Security-Policy: everything from this origin only. The API is on the same

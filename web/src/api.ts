@@ -126,10 +126,20 @@ export function isSessionResponse(body: unknown): body is SessionResponse {
   return isRecord(body) && typeof body.date === 'string' && Array.isArray(body.ranking);
 }
 
+/**
+ * The requests the page's inline script sent before this script had downloaded (see index.html):
+ * `config.json`, and the winners for the window the address names. Each is used once.
+ */
+let sentEarly = (
+  globalThis as {
+    earlyRequests?: { moversPath: string; movers: Promise<Response>; config: Promise<Response> };
+  }
+).earlyRequests;
+
 /** Reads `config.json` beside the page. Without one (or with no base set) the API is on the same origin. */
 async function loadApiBase(): Promise<string> {
   try {
-    const response = await fetch('config.json', { cache: 'no-cache' });
+    const response = await (sentEarly?.config ?? fetch('config.json', { cache: 'no-cache' }));
     if (!response.ok) return '';
     const config: unknown = await response.json();
     const base = isRecord(config) && typeof config.apiBaseUrl === 'string' ? config.apiBaseUrl : '';
@@ -138,12 +148,6 @@ async function loadApiBase(): Promise<string> {
     return '';
   }
 }
-
-/**
- * The winners request the page's inline script sent before this script had downloaded (see index.html),
- * for the window the address names. Used once, by the first request for that same path.
- */
-let sentEarly = (globalThis as { firstMovers?: { path: string; request: Promise<Response> } }).firstMovers;
 
 /**
  * GETs API paths (`/movers?days=7`) from the base `config.json` names. The first request does not
@@ -157,7 +161,8 @@ export function apiClient(): (path: string, signal?: AbortSignal) => Promise<unk
       base = loadApiBase();
       const guess = new AbortController();
       signal?.addEventListener('abort', () => guess.abort(), { once: true });
-      const sameOrigin = sentEarly?.path === path ? answerOf(sentEarly.request) : getJson(path, guess.signal);
+      const sameOrigin =
+        sentEarly?.moversPath === path ? answerOf(sentEarly.movers) : getJson(path, guess.signal);
       sentEarly = undefined;
       // Settled here so an abandoned guess is never an unhandled rejection.
       sameOrigin.catch(() => undefined);
