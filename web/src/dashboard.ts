@@ -425,7 +425,7 @@ export function startDashboard(root: ParentNode, search: string): void {
   }
 
   // Handlers on the containers, so rows drawn later need none of their own.
-  find(root, 'fieldset.days').addEventListener('change', (event) => {
+  parts.radios[0]?.closest('fieldset')?.addEventListener('change', (event) => {
     selectDays(Number((event.target as HTMLInputElement).value));
   });
   find(parts.error, 'button.retry').addEventListener('click', () => void retry());
