@@ -33,7 +33,7 @@ export async function writeAtomically(file: string, contents: Uint8Array | strin
 }
 
 /**
- * Builds the dashboard into `outDir`: the page, one minified script (plain DOM, no framework, no CDN),
+ * Builds the dashboard into `outDir`: the page, one minified script (Alpine included, no CDN),
  * the minified stylesheet, and `config.json` (an empty `apiBaseUrl` means the API is on the same origin;
  * the web stack writes the deployed API's URL there). Returns the absolute output directory.
  */
