@@ -57,8 +57,15 @@ export function startFirstLoad(search: string): void {
   firstLoad.answer.catch(() => undefined);
 }
 
+/**
+ * Runs a DOM change Alpine should not walk (`Alpine.mutateDom`): the rows the builders of board.ts
+ * make carry no directives, and Alpine's walk of 30 added tbodies was main-thread time before the
+ * table showed.
+ */
+type Unwatched = <T>(change: () => T) => T;
+
 /** The whole board: one component, so every state and every fetch lives here and not in the markup. */
-export function dashboard() {
+export function dashboard(unwatched: Unwatched) {
   // Not reactive state: the in-flight request, the chart's size watcher and its pending redraw, and the
   // table's rows, which drawTable and drawRow put on the page themselves (see sessionBodyElement).
   let inFlight: AbortController | undefined;
@@ -254,8 +261,10 @@ export function dashboard() {
     drawTable() {
       const table = this.$refs.winners;
       if (!table) return;
-      for (const body of Array.from(table.querySelectorAll(':scope > tbody'))) body.remove();
-      table.append(...rows.map(sessionBodyElement));
+      unwatched(() => {
+        for (const body of Array.from(table.querySelectorAll(':scope > tbody'))) body.remove();
+        table.append(...rows.map(sessionBodyElement));
+      });
     },
 
     /** Redraws one session's ranking in place (its button, so the focus, stays), after it was opened, closed or loaded. */
@@ -265,9 +274,11 @@ export function dashboard() {
       const toggle = this.$refs.winners?.querySelector(`button.toggle[data-date="${row.date}"]`);
       const body = toggle?.closest('tbody');
       if (!toggle || !body) return;
-      toggle.setAttribute('aria-expanded', String(row.expanded));
-      body.querySelector('tr.detail')?.remove();
-      if (row.expanded) body.append(detailRowElement(row));
+      unwatched(() => {
+        toggle.setAttribute('aria-expanded', String(row.expanded));
+        body.querySelector('tr.detail')?.remove();
+        if (row.expanded) body.append(detailRowElement(row));
+      });
     },
 
     /** One handler for the whole table: a session's toggle, or the Retry of its ranking, names its date. */
