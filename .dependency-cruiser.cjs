@@ -17,6 +17,13 @@ module.exports = {
       to: { path: '^(cli|infra)/' },
     },
     {
+      name: 'production-does-not-import-bench',
+      comment: 'bench/ measures production code (meters, baselines); nothing that ships may depend on it.',
+      severity: 'error',
+      from: { path: '^(core|adapters|cli|infra|web)/' },
+      to: { path: '^bench/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

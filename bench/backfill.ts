@@ -17,30 +17,44 @@
  * 4. Concurrency: a 500-ticker backfill of 2025 with no rate limit, the fake server adding 20 ms per call,
  *    with the provider's default calls in flight against one at a time.
  * Plus the daily syncs of one missing session, open-to-close and close-to-close.
+ * 5. Watchlists: three overlapping lists (25 unique tickers) over 2025 through SyncWatchlists (one fetch
+ *    over the union, each bar archived once) against syncing each list alone (per-list) and the old
+ *    system's one open-close call per ticker per session (per-ticker); then a fourth list of tracked
+ *    tickers, whose goal is 0 calls. Each list's winners are checked against its per-list baseline.
  *
  *   npm run bench:backfill
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DailyBar, SaveOutcome, SessionResult, WinnerRepository, WinnerRows } from '../core/index.ts';
+import type {
+  DailyBar,
+  SaveOutcome,
+  SessionResult,
+  Watchlist,
+  WinnerRepository,
+  WinnerRows,
+} from '../core/index.ts';
 import {
   BARS_PER_CHUNK,
   rankMovers,
   SESSIONS_PER_WRITE,
+  SyncWatchlists,
   SyncWinners,
   tradingSessions,
 } from '../core/index.ts';
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
-import { openCloseResponseSchema } from '../adapters/massive/massive-schemas.ts';
+import { openCloseResponseSchema } from './support/massive-open-close.ts';
 import {
   MASSIVE_DEFAULT_MAX_IN_FLIGHT,
   MassiveStockQuoteProvider,
 } from '../adapters/massive/massive-stock-quote-provider.ts';
+import { InMemoryBarArchive } from '../adapters/memory/in-memory-bar-archive.ts';
 import { InMemoryWinnerRepository } from '../adapters/memory/in-memory-winner-repository.ts';
 import { silentLogger } from '../adapters/observability/app-logger.ts';
 import { openDynamoRepositoryFixture } from '../test/support/dynamo-repository-fixture.ts';
 import { startDynaliteServer } from '../test/support/dynamo-servers.ts';
+import { watchlistRepositories } from '../test/support/watchlist-repositories.ts';
 import type { FakeMassiveServer } from '../test/support/fake-massive-server.ts';
 import { startFakeMassiveServer } from '../test/support/fake-massive-server.ts';
 
@@ -57,7 +71,17 @@ const LONG_TO = '2024-12-31';
 /** Thursday 2025-01-02, 17:00 New York: the long range is complete. */
 const LONG_CLOCK = '2025-01-02T22:00:00.000Z';
 const LATENCY_MS = 20;
-const GOALS = { storeWritesRatio: 4, peakRssMb: 400, inFlightRatio: 3 };
+const GOALS = { storeWritesRatio: 4, peakRssMb: 400, inFlightRatio: 3, fourthListCalls: 0 };
+/** Three overlapping lists of tickers the fake server knows: 25 unique tickers. */
+const THREE_LISTS: Watchlist[] = [
+  { name: 'default', symbols: WATCHLIST },
+  { name: 'tech', symbols: ['AAPL', 'MSFT', 'NVDA', 'AMD', 'INTC', 'IBM', 'ORCL', 'NFLX', 'GOOG'] },
+  {
+    name: 'value',
+    symbols: ['JPM', 'BAC', 'WFC', 'GS', 'KO', 'PEP', 'XOM', 'CVX', 'WMT', 'DIS', 'V', 'JNJ', 'AAPL', 'MSFT'],
+  },
+];
+const FOURTH_LIST: Watchlist = { name: 'mega', symbols: ['AAPL', 'MSFT', 'NVDA', 'JPM', 'XOM'] };
 
 const FREE_PLAN_FORMULA =
   'freePlanMinimumSeconds = (ceil(calls / 5) - 1) * 60: with at most 5 call starts per rolling 60 s, ' +
@@ -182,7 +206,7 @@ async function groupedDailyBackfill(provider: MassiveStockQuoteProvider, session
   for (const session of sessions) {
     const request = { symbols: WATCHLIST, sessions: [session], includePreviousSession: false };
     check(
-      provider.plan(request).strategy === 'grouped-daily',
+      (await provider.plan(request)).strategy === 'grouped-daily',
       'one session should plan a grouped-daily call',
     );
     const batch = await provider.fetchDailyBars(request);
@@ -197,6 +221,7 @@ async function openCloseBackfill(
   server: FakeMassiveServer,
   time: ReturnType<typeof fakeTime>,
   sessions: readonly string[],
+  symbols: readonly string[] = WATCHLIST,
 ) {
   const http = new MassiveHttpClient({
     apiKey: server.apiKey,
@@ -212,7 +237,7 @@ async function openCloseBackfill(
   const winners = new Map<string, string | undefined>();
   for (const session of sessions) {
     const bars: DailyBar[] = [];
-    for (const symbol of WATCHLIST) {
+    for (const symbol of symbols) {
       const day = await http.get(
         'open-close',
         `/v1/open-close/${symbol}/${session}?adjusted=true`,
@@ -240,7 +265,7 @@ async function callsSection(server: FakeMassiveServer) {
   const rangeTime = fakeTime();
   const repository = new InMemoryWinnerRepository();
   const provider = freePlanProvider(server, rangeTime);
-  const plan = provider.plan({ symbols: WATCHLIST, sessions, includePreviousSession: false });
+  const plan = await provider.plan({ symbols: WATCHLIST, sessions, includePreviousSession: false });
   const range = await measure(server, () =>
     syncOf(provider, repository, rangeTime.clock, WATCHLIST).execute({ window: { from: FROM, to: TO } }),
   );
@@ -636,13 +661,106 @@ async function concurrencySection() {
   }
 }
 
+/** Section 5: many watchlists from one fetch, against per-list and per-ticker fetching. */
+async function watchlistsSection(server: FakeMassiveServer) {
+  const sessions = tradingSessions(FROM, TO);
+  const unique = [...new Set(THREE_LISTS.flatMap((list) => list.symbols))];
+  const archive = new InMemoryBarArchive();
+  const repositoryOf = watchlistRepositories();
+  const watchlistsOf = (watchlists: readonly Watchlist[], time: ReturnType<typeof fakeTime>) =>
+    new SyncWatchlists(freePlanProvider(server, time), archive, repositoryOf, time.clock, {
+      watchlists,
+      basis: 'open-to-close',
+      publishDelayMinutes: 0,
+    });
+
+  const planTime = fakeTime();
+  const dryRun = await measure(server, () =>
+    watchlistsOf(THREE_LISTS, planTime).execute({ window: { from: FROM, to: TO }, dryRun: true }),
+  );
+  check(dryRun.calls === 0, 'the dry run called the API');
+  const unionTime = fakeTime();
+  const union = await measure(server, () =>
+    watchlistsOf(THREE_LISTS, unionTime).execute({ window: { from: FROM, to: TO } }),
+  );
+  check(union.calls === dryRun.result.plan.calls, 'the run made other calls than its dry run planned');
+
+  const perListTime = fakeTime();
+  const perListRepositories = new Map(THREE_LISTS.map((list) => [list.name, new InMemoryWinnerRepository()]));
+  const perList = await measure(server, async () => {
+    // One provider, so the lists share one rate limit as a real deployment's runs would.
+    const provider = freePlanProvider(server, perListTime);
+    for (const list of THREE_LISTS) {
+      const repository = perListRepositories.get(list.name) as InMemoryWinnerRepository;
+      await syncOf(provider, repository, perListTime.clock, list.symbols).execute({
+        window: { from: FROM, to: TO },
+      });
+    }
+  });
+  for (const list of THREE_LISTS) {
+    const expected = await storedWinners(perListRepositories.get(list.name) as WinnerRepository, sessions);
+    const actual = await storedWinners(repositoryOf(list.name), sessions);
+    check(
+      sameWinners(expected, actual, sessions),
+      `the ${list.name} list's winners differ from its own sync`,
+    );
+  }
+  const perTickerTime = fakeTime();
+  const perTicker = await measure(server, () => openCloseBackfill(server, perTickerTime, sessions, unique));
+
+  const fourthTime = fakeTime();
+  const fourth = await measure(server, () =>
+    watchlistsOf([...THREE_LISTS, FOURTH_LIST], fourthTime).execute({ window: { from: FROM, to: TO } }),
+  );
+  const fourthStored = fourth.result.watchlists.find((list) => list.watchlist === FOURTH_LIST.name);
+  check(fourthStored?.summary.stored.length === sessions.length, 'the fourth list was not stored whole');
+  check(
+    fourth.result.watchlists
+      .filter((list) => list.watchlist !== FOURTH_LIST.name)
+      .every((list) => list.summary.alreadyPresent.length === sessions.length),
+    'the three lists should already be complete',
+  );
+
+  const figures = (measured: Measured<unknown>, seconds: number) => ({
+    calls: measured.calls,
+    freePlanLimiterSeconds: seconds,
+    localWallMs: measured.localWallMs,
+  });
+  return {
+    window: { from: FROM, to: TO, sessions: sessions.length },
+    lists: THREE_LISTS.map((list) => ({ name: list.name, tickers: list.symbols.length })),
+    uniqueTickers: unique.length,
+    threeLists: {
+      plannedCalls: dryRun.result.plan.calls,
+      ...figures(union, unionTime.elapsedSeconds()),
+      perListBaseline: figures(perList, perListTime.elapsedSeconds()),
+      perTickerBaseline: figures(perTicker, perTickerTime.elapsedSeconds()),
+      ratios: {
+        callsVsPerList: ratio(perList.calls, union.calls),
+        callsVsPerTicker: ratio(perTicker.calls, union.calls),
+      },
+      goal: 'one call per unique ticker',
+      goalMet: union.calls === unique.length,
+    },
+    fourthList: {
+      name: FOURTH_LIST.name,
+      tickers: FOURTH_LIST.symbols.length,
+      calls: fourth.calls,
+      goal: GOALS.fourthListCalls,
+      goalMet: fourth.calls === GOALS.fourthListCalls,
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const server = await startFakeMassiveServer({ rateLimitPerMinute: 0 });
   let calls: Awaited<ReturnType<typeof callsSection>>;
   let storeWrites: Awaited<ReturnType<typeof storeWritesSection>>;
+  let watchlists: Awaited<ReturnType<typeof watchlistsSection>>;
   try {
     calls = await callsSection(server);
     storeWrites = await storeWritesSection(server, calls.winners);
+    watchlists = await watchlistsSection(server);
   } finally {
     await server.close();
   }
@@ -657,7 +775,10 @@ async function main(): Promise<void> {
         storeWrites,
         peakMemory: memory,
         concurrency,
+        watchlists,
         goalsMet: {
+          threeListsOneCallPerUniqueTicker: watchlists.threeLists.goalMet,
+          fourthListNoCall: watchlists.fourthList.goalMet,
           storeWrites: storeWrites.ratios.storeWrites >= GOALS.storeWritesRatio,
           peakRss: memory.chunked.peakRssMb <= GOALS.peakRssMb,
           concurrency: concurrency.ratio >= GOALS.inFlightRatio,

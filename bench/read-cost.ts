@@ -16,14 +16,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SessionResult } from '../core/index.ts';
+import type { SessionResult, WinnerRepository } from '../core/index.ts';
 import { addDays, lastSessions } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
-import type { ConsumedCapacityReport } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient, startEmbeddedDynamoDb } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import type { ConsumedCapacityReport } from './support/dynamodb-capacity-meter.ts';
+import { meterConsumedCapacity } from './support/dynamodb-capacity-meter.ts';
 import { batchWriteAll } from './support/dynamodb-batch-write.ts';
 import { simulatedSessionResult } from './support/simulated-session.ts';
 
@@ -58,12 +59,11 @@ try {
     const byDateTable = `winners-by-date-${width}`;
     await createDateKeyedTable(byDateTable);
     const capacity: ConsumedCapacityReport[] = [];
-    const repository = new DynamoDbWinnerRepository({
+    const repository = meterConsumedCapacity(
+      new DynamoDbWinnerRepository({ client, tableName: WINNERS_TABLE_NAME, watchlist }),
       client,
-      tableName: WINNERS_TABLE_NAME,
-      watchlist,
-      onConsumedCapacity: (report) => capacity.push(report),
-    });
+      (report) => capacity.push(report),
+    );
     let stored = 0;
     for (const size of HISTORY_SIZES) {
       await storeSessions(newestFirst.slice(stored, size), symbols, repository, byDateTable, width);
@@ -184,7 +184,7 @@ function watchlistOf(width: number): string[] {
 async function storeSessions(
   dates: string[],
   symbols: readonly string[],
-  repository: DynamoDbWinnerRepository,
+  repository: WinnerRepository,
   byDateTable: string,
   width: number,
 ): Promise<void> {
@@ -256,48 +256,69 @@ async function batchGetByDate(tableName: string, dates: string[]): Promise<Read>
 }
 
 async function fullItemQuery(watchlist: string, days: number): Promise<Read> {
-  const dates: string[] = [];
-  const consumed: (ConsumedCapacity | undefined)[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: WINNERS_TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
-        ExpressionAttributeValues: { ':pk': { S: watchlistPartitionKey(watchlist) }, ':asOf': { S: AS_OF } },
-        ScanIndexForward: false,
-        Limit: days - dates.length,
-        ReturnConsumedCapacity: 'TOTAL',
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    dates.push(...(page.Items ?? []).map((item) => item.sk?.S ?? ''));
-    consumed.push(page.ConsumedCapacity);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && dates.length < days);
-  return read(dates, consumed);
+  const { values, consumed } = await readPages(
+    'sk',
+    (startKey, found) =>
+      client.send(
+        new QueryCommand({
+          TableName: WINNERS_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
+          ExpressionAttributeValues: {
+            ':pk': { S: watchlistPartitionKey(watchlist) },
+            ':asOf': { S: AS_OF },
+          },
+          ScanIndexForward: false,
+          Limit: days - found,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    (found) => found < days,
+  );
+  return read(values, consumed);
 }
 
 async function scanByDate(tableName: string, days: number): Promise<Read> {
-  const found: string[] = [];
+  const { values, consumed } = await readPages(
+    'date',
+    (startKey) =>
+      client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: '#date >= :since',
+          ExpressionAttributeNames: { '#date': 'date' },
+          ExpressionAttributeValues: { ':since': { S: addDays(AS_OF, -SCAN_WINDOW_DAYS) } },
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    () => true,
+  );
+  return read(values.sort().reverse().slice(0, days), consumed);
+}
+
+interface Page {
+  readonly Items?: Record<string, AttributeValue>[];
+  readonly ConsumedCapacity?: ConsumedCapacity;
+  readonly LastEvaluatedKey?: Record<string, AttributeValue>;
+}
+
+/** Follows LastEvaluatedKey while `wantMore(found)` holds, collecting one string attribute and each page's capacity. */
+async function readPages(
+  attribute: string,
+  send: (startKey: Record<string, AttributeValue> | undefined, found: number) => Promise<Page>,
+  wantMore: (found: number) => boolean,
+): Promise<{ values: string[]; consumed: (ConsumedCapacity | undefined)[] }> {
+  const values: string[] = [];
   const consumed: (ConsumedCapacity | undefined)[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '#date >= :since',
-        ExpressionAttributeNames: { '#date': 'date' },
-        ExpressionAttributeValues: { ':since': { S: addDays(AS_OF, -SCAN_WINDOW_DAYS) } },
-        ReturnConsumedCapacity: 'TOTAL',
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    found.push(...(page.Items ?? []).map((item) => item.date?.S ?? ''));
+    const page = await send(startKey, values.length);
+    values.push(...(page.Items ?? []).map((item) => item[attribute]?.S ?? ''));
     consumed.push(page.ConsumedCapacity);
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return read(found.sort().reverse().slice(0, days), consumed);
+  } while (startKey && wantMore(values.length));
+  return { values, consumed };
 }
 
 /** Times `read` repeatedly; every answer must be exactly the expected dates, and every one costs the same. */

@@ -1,16 +1,18 @@
 /**
- * How fast the store takes a backfill's sessions: `saveMany` (what SyncWinners calls per chunk of
- * missing sessions) against `save` one session at a time (what a backfill did before), at the default
- * watchlist's 7 tickers, on the embedded store (dynalite) and on Amazon DynamoDB Local when Java is
- * installed. Both keep the race guarantee (conditional writes). For reference, the same sessions
- * through unconditional BatchWriteItem: the fastest a store can take them, but a concurrent sync's
- * sessions would be overwritten, so the app does not use it. Every run is checked: each session is
- * stored exactly once. Prints JSON. `npm run bench:store-writes`
+ * How fast the store takes a backfill's sessions: `saveMany` (what SyncWinners calls per slice of
+ * missing sessions) against the strongest writer of one session per request: `save` (a conditional
+ * PutItem), both one after another (what a backfill did before) and 16 in flight. At the default
+ * watchlist's 7 tickers, on the embedded store (dynalite, given TransactWriteItems of Puts by
+ * embedded-transact-write.ts) and on Amazon DynamoDB Local when Java is installed. All of them keep
+ * the race guarantee (conditional writes). For reference, the same sessions through unconditional
+ * BatchWriteItem: the fastest a store can take them, but a concurrent sync's sessions would be
+ * overwritten, so the app does not use it. Every run is checked: each session is stored exactly once,
+ * and its winner reads back from the table. Prints JSON. `npm run bench:store-writes`
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
 import type { SaveOutcome } from '../core/index.ts';
-import { lastSessions } from '../core/index.ts';
+import { lastSessions, SESSIONS_PER_WRITE } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../adapters/dynamodb/embedded-dynamodb.ts';
@@ -27,8 +29,8 @@ import { batchWriteAll } from './support/dynamodb-batch-write.ts';
 import { simulatedSessionResult } from './support/simulated-session.ts';
 
 const SESSIONS = 500;
-/** SyncWinners hands the store its missing sessions in chunks; 100 is one transaction's worth. */
-const CHUNK = 100;
+/** Single-session writes in flight in the concurrent baseline; more gained nothing on either store. */
+const PUTS_IN_FLIGHT = 16;
 const ROUNDS = 3;
 const AS_OF = '2026-11-20';
 
@@ -36,7 +38,7 @@ const results = lastSessions(SESSIONS, AS_OF).map((date) => simulatedSessionResu
 
 const stores: { name: string; start: () => Promise<TestDynamoDbServer> }[] = [
   {
-    name: 'dynalite 4.0.0 in-process (the embedded store; no TransactWriteItems)',
+    name: 'dynalite 4.0.0 in-process (the embedded store, with its TransactWriteItems of Puts)',
     start: startDynaliteServer,
   },
   ...(javaIsAvailable()
@@ -56,6 +58,7 @@ for (const store of stores) {
   try {
     const times = {
       oneAtATime: [] as number[],
+      oneAtATimeInFlight: [] as number[],
       saveMany: [] as number[],
       unconditionalBatchWrite: [] as number[],
     };
@@ -68,11 +71,22 @@ for (const store of stores) {
           return outcomes;
         }),
       );
+      times.oneAtATimeInFlight.push(
+        await timed(client, async (repository) => {
+          const outcomes: SaveOutcome[] = [];
+          for (let start = 0; start < results.length; start += PUTS_IN_FLIGHT) {
+            const slice = results.slice(start, start + PUTS_IN_FLIGHT);
+            outcomes.push(...(await Promise.all(slice.map((result) => repository.save(result)))));
+          }
+          return outcomes;
+        }),
+      );
       times.saveMany.push(
         await timed(client, async (repository) => {
           const outcomes: SaveOutcome[] = [];
-          for (let start = 0; start < results.length; start += CHUNK) {
-            outcomes.push(...(await repository.saveMany(results.slice(start, start + CHUNK))));
+          for (let start = 0; start < results.length; start += SESSIONS_PER_WRITE) {
+            const slice = results.slice(start, start + SESSIONS_PER_WRITE);
+            outcomes.push(...(await repository.saveMany(slice)));
           }
           return outcomes;
         }),
@@ -91,21 +105,25 @@ for (const store of stores) {
     const median = (values: number[]) =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
     const oneAtATime = median(times.oneAtATime);
+    const oneAtATimeInFlight = median(times.oneAtATimeInFlight);
+    const strongestOneAtATime = Math.min(oneAtATime, oneAtATimeInFlight);
     const saveMany = median(times.saveMany);
     const batchWrite_ = median(times.unconditionalBatchWrite);
     measured.push({
       store: store.name,
       medianMs: {
         oneAtATime: round(oneAtATime),
+        oneAtATimeInFlight: round(oneAtATimeInFlight),
         saveMany: round(saveMany),
         unconditionalBatchWrite: round(batchWrite_),
       },
       sessionsPerSecond: {
-        oneAtATime: round((SESSIONS / oneAtATime) * 1000),
+        strongestOneAtATime: round((SESSIONS / strongestOneAtATime) * 1000),
         saveMany: round((SESSIONS / saveMany) * 1000),
       },
-      speedupSaveManyVsOneAtATime: Number((oneAtATime / saveMany).toFixed(2)),
-      saveManyShareOfUnconditionalSpeed: Number((batchWrite_ / saveMany).toFixed(2)),
+      speedupSaveManyVsStrongestOneAtATime: ratio(strongestOneAtATime, saveMany),
+      speedupSaveManyVsOneAtATimeInOrder: ratio(oneAtATime, saveMany),
+      saveManyShareOfUnconditionalSpeed: ratio(batchWrite_, saveMany),
     });
   } finally {
     client.destroy();
@@ -121,9 +139,11 @@ console.log(
       question: `time to store ${SESSIONS} sessions of ${DEFAULT_WATCHLIST.length} tickers, each into an empty table`,
       method: {
         oneAtATime: 'DynamoDbWinnerRepository.save per session, in order: one conditional PutItem each',
+        oneAtATimeInFlight: `the same, ${PUTS_IN_FLIGHT} in flight`,
+        strongestOneAtATime: 'the faster of the two, measured in the same run',
         saveMany:
-          `DynamoDbWinnerRepository.saveMany per chunk of ${CHUNK}: TransactWriteItems of conditional Puts where ` +
-          'the store has them, else conditional PutItems 16 in flight',
+          `DynamoDbWinnerRepository.saveMany per slice of ${SESSIONS_PER_WRITE} (as SyncWinners calls it): ` +
+          'one TransactWriteItems of conditional Puts',
         unconditionalBatchWrite:
           'BatchWriteItem, 25 items a request: reference only, it cannot refuse an already-stored session',
         rounds: `${ROUNDS}, interleaved; medians shown; client and store share this machine`,
@@ -132,7 +152,9 @@ console.log(
       javaAvailable: stores.length > 1,
       results: measured,
       targets: {
-        saveManyAtLeast4xOneAtATime: measured.map((entry) => entry.speedupSaveManyVsOneAtATime >= 4),
+        saveManyAtLeast4xStrongestOneAtATime: measured.map(
+          (entry) => entry.speedupSaveManyVsStrongestOneAtATime >= 4,
+        ),
       },
     },
     null,
@@ -159,7 +181,16 @@ async function timed(
   ) {
     throw new Error(`expected ${SESSIONS} sessions stored once each, found ${stored.length}`);
   }
+  const { rows } = await repository.latestWinners(SESSIONS);
+  const winnerOn = new Map(results.map((result) => [result.date, JSON.stringify(result.winner)]));
+  if (rows.length !== SESSIONS || rows.some((row) => JSON.stringify(row.winner) !== winnerOn.get(row.date))) {
+    throw new Error('the stored winners do not read back as written');
+  }
   return elapsed;
+}
+
+function ratio(baseline: number, measuredMs: number): number {
+  return Number((baseline / measuredMs).toFixed(2));
 }
 
 function round(value: number): number {

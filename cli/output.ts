@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DomainError } from '../core/index.ts';
+import { DomainError, messageOf } from '../core/index.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -23,11 +23,15 @@ export async function exitCodeOf(error: unknown): Promise<number> {
   return error instanceof ConfigurationError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+/** One problem, one line on stderr, in the form every failure of the CLI takes. */
+export function reportProblem(message: string): void {
+  process.stderr.write(`stocks-cli: ${message}\n`);
+}
+
 /** One clear line per problem on stderr; the stack only when LOG_LEVEL=debug. */
 export function reportError(error: unknown): void {
   if (error instanceof CommanderError) return; // commander has already printed its message
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`stocks-cli: ${message}\n`);
+  reportProblem(messageOf(error));
   if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   }

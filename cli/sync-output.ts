@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { SyncProgress, SyncSummary } from '../core/index.ts';
 import { failureCauses, toSyncReport } from '../adapters/reporting/sync-report.ts';
-import { paletteFor } from './output.ts';
+import { EXIT_FAILURE, EXIT_OK, paletteFor, reportProblem } from './output.ts';
 
 /** A progress bar on a terminal, one plain line per session otherwise (logs, CI, pipes). */
 export function progressReporter(total: () => number): {
@@ -34,15 +34,20 @@ export function progressReporter(total: () => number): {
   };
 }
 
-export function printSummary(summary: SyncSummary, source: string, json: boolean): void {
-  const causes = failureCauses(summary);
-  if (!json && causes.length === 1 && summary.failed.length === summary.missing.length) {
-    // Everything failed for one reason (a rejected key, dates outside the plan): say it once, plainly.
-    throw new Error(causes[0]);
-  }
+/** Prints a run's summary and returns the exit code its failures call for: they are values here, not throws. */
+export function printSummary(summary: SyncSummary, json: boolean): number {
+  const exitCode = summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  const { source } = summary;
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
-    return;
+    return exitCode;
+  }
+  const causes = failureCauses(summary);
+  const [soleCause] = causes;
+  if (soleCause !== undefined && causes.length === 1 && summary.failed.length === summary.missing.length) {
+    // Everything failed for one reason (a rejected key, dates outside the plan): say it once, plainly.
+    reportProblem(soleCause);
+    return exitCode;
   }
   const palette = paletteFor(process.stdout);
   const lines = [
@@ -57,6 +62,7 @@ export function printSummary(summary: SyncSummary, source: string, json: boolean
     lines.push(`  not processed      ${summary.skipped.length} (stopped; run again to resume)`);
   for (const cause of causes) lines.push(palette.red(`  error: ${cause}`));
   process.stdout.write(`${lines.join('\n')}\n`);
+  return exitCode;
 }
 
 function list(sessions: readonly string[]): string {

@@ -12,7 +12,7 @@
  * to last Sunday of October until 2006, second Sunday of March to first Sunday of November since 2007),
  * which keeps this module free of time-zone data and of any I/O.
  */
-import { InvalidRangeError, OutsideCalendarError } from './errors.ts';
+import { InvalidRangeError, OutsideCalendarError, ReversedRangeError } from './errors.ts';
 import {
   addDays,
   dayOfWeek,
@@ -203,7 +203,7 @@ function indexAfter(date: string, orOn: boolean): number {
 export function tradingSessions(from: string, to: string): string[] {
   checkedDate(from);
   checkedDate(to);
-  if (from > to) throw new InvalidRangeError(`The range start ${from} is after its end ${to}.`);
+  if (from > to) throw new ReversedRangeError(from, to);
   return sessionIndex().sessions.slice(indexAfter(from, true), indexAfter(to, false));
 }
 

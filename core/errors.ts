@@ -32,3 +32,18 @@ export class InvalidRangeError extends DomainError {
     super(message);
   }
 }
+
+/** A range whose start is after its end; the ends are kept so that an edge can name them in its own terms. */
+export class ReversedRangeError extends InvalidRangeError {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`The range start ${from} is after its end ${to}.`);
+  }
+}
+
+/** What a caught value says, for one line of output or a log field: anything can be thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,10 +1,18 @@
+export * from './archiving-quote-provider.ts';
+export * from './bar-archive.ts';
 export * from './calendar.ts';
 export * from './errors.ts';
+export * from './market-board.ts';
 export * from './movers.ts';
 export * from './session-date.ts';
+export type * from './ports/bar-archive.ts';
 export type * from './ports/clock.ts';
+export type * from './ports/market-board-repository.ts';
+export type * from './ports/market-data-provider.ts';
 export type * from './ports/stock-quote-provider.ts';
 export type * from './ports/winner-repository.ts';
 export * from './use-cases/get-session-result.ts';
 export * from './use-cases/list-winners.ts';
+export * from './use-cases/sync-market-board.ts';
+export * from './use-cases/sync-watchlists.ts';
 export * from './use-cases/sync-winners.ts';

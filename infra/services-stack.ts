@@ -8,8 +8,6 @@ import {
   MethodLoggingLevel,
   ResponseType,
   RestApi,
-  type IResource,
-  type MethodOptions,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,6 +29,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WINNERS_TABLE, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import { API_ROUTES, describeRoutes, pathParameters, queryParameters } from '../adapters/http/api-routes.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { createHouseFunction, FUNCTION_TIMEOUTS } from './house-function.ts';
 
@@ -102,7 +101,7 @@ export class ServicesStack extends Stack {
 
     this.apiFunction = createHouseFunction(this, 'ApiFunction', {
       entry: 'adapters/lambda/api-handler.ts',
-      description: 'Stock Winners HTTP API (GET /movers, /movers/{date}, /health)',
+      description: `Stock Winners HTTP API (${describeRoutes()})`,
       timeout: FUNCTION_TIMEOUTS.api,
       logRetention,
       environment: {
@@ -290,24 +289,24 @@ export class ServicesStack extends Stack {
       // for any method that ever does.
       validateRequestBody: true,
     });
-    const withParameters = (parameters: Record<string, boolean>): MethodOptions => ({
-      requestValidator: validator,
-      requestParameters: parameters,
-    });
-
-    // Every method goes to the same handler: HEAD answers like GET without a body (CloudFront forwards
-    // HEAD), and OPTIONS is the one CORS implementation, configured by CORS_ORIGIN.
-    const route = (resource: IResource, methods: readonly string[], parameters: Record<string, boolean>) => {
-      for (const method of methods) resource.addMethod(method, integration, withParameters(parameters));
-    };
-    const movers = api.root.addResource('movers');
-    route(movers, ['GET', 'HEAD'], {
-      'method.request.querystring.days': false,
-      'method.request.querystring.asOf': false,
-    });
-    route(movers, ['OPTIONS'], {});
-    route(movers.addResource('{date}'), ['GET', 'HEAD', 'OPTIONS'], { 'method.request.path.date': true });
-    route(api.root.addResource('health'), ['GET', 'HEAD'], {});
+    // Every route of api-routes.ts, every method to the same handler: HEAD answers like GET without a
+    // body (CloudFront forwards HEAD), and OPTIONS is the one CORS implementation, set by CORS_ORIGIN.
+    // API Gateway checks the path parameters; the handler checks the query, so its one error code holds.
+    for (const route of Object.values(API_ROUTES)) {
+      const resource = api.root.resourceForPath(route.path);
+      const path = Object.fromEntries(
+        pathParameters(route).map((name) => [`method.request.path.${name}`, true]),
+      );
+      const query = Object.fromEntries(
+        queryParameters(route).map((name) => [`method.request.querystring.${name}`, false]),
+      );
+      for (const method of route.methods) {
+        resource.addMethod(method, integration, {
+          requestValidator: validator,
+          requestParameters: method === 'OPTIONS' ? path : { ...query, ...path },
+        });
+      }
+    }
 
     this.addJsonGatewayResponses(api, config.app.corsOrigin);
     this.acknowledgeApiFindings(api);
@@ -324,7 +323,7 @@ export class ServicesStack extends Stack {
       type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
       responseHeaders: headers,
-      templates: body('NOT_FOUND', 'No such route. Try GET /movers, /movers/{date} or /health.'),
+      templates: body('NOT_FOUND', `No such route. Try ${describeRoutes()}.`),
     });
     api.addGatewayResponse('Throttled', {
       type: ResponseType.THROTTLED,

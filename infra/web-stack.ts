@@ -32,6 +32,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { API_PATH_PATTERNS, describeRoutes } from '../adapters/http/api-routes.ts';
 import { SiteDeploymentRole } from './site-deployment-role.ts';
 
 export interface WebStackProps extends StackProps {
@@ -47,9 +48,10 @@ export const INLINE_SCRIPT_HASHES = ["'sha256-EAc+oCiVe+SUpX/W7NA8JtCIvM7NT/yEop
 
 /**
  * The dashboard's Content-Security-Policy: everything from this origin only. The API is on the same
- * origin (CloudFront routes /movers* and /health to it), so connect-src needs nothing else.
- * No 'unsafe-eval' and no 'unsafe-inline': scripts come from this origin, plus the one inline script of
- * web/index.html (it sends the winners request before app.js has downloaded), allowed by its hash only.
+ * origin (CloudFront routes the API's paths to it), so connect-src needs nothing else.
+ * No 'unsafe-eval' (the dashboard uses Alpine's CSP build, which never evaluates strings as code) and no
+ * 'unsafe-inline': scripts come from this origin, plus the one inline script of web/index.html (it sends
+ * the winners request before app.js has downloaded), allowed by its hash only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -63,9 +65,6 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/** The paths CloudFront sends to API Gateway instead of the bucket. */
-export const API_PATH_PATTERNS = ['/movers', '/movers/*', '/health'] as const;
 
 /**
  * The dashboard: a private bucket that only CloudFront can read (Origin Access Control), one
@@ -147,6 +146,7 @@ export class WebStack extends Stack {
         responseHeadersPolicy: securityHeaders,
         compress: true,
       },
+      // The API's paths (adapters/http/api-routes.ts), as `stocks-cli serve` routes them too.
       additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -183,7 +183,7 @@ export class WebStack extends Stack {
 
     new CfnOutput(this, 'SiteUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
-      description: 'The dashboard; the API answers on the same origin at /movers and /health',
+      description: `The dashboard; the API answers on the same origin (${describeRoutes()})`,
     });
     new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
     new CfnOutput(this, 'LogBucketName', { value: this.logBucket.bucketName });

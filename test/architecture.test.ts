@@ -31,6 +31,9 @@ const SCRATCH_FILES: Record<string, string> = {
   'core/imports-adapter.ts': "import { x } from '../adapters/uses-core.ts';\nexport const a = x;\n",
   'adapters/imports-cli.ts': "import { c } from '../cli/c.ts';\nexport const x = c;\n",
   'cli/c.ts': 'export const c = 1;\n',
+  'adapters/imports-bench.ts':
+    "import { meter } from '../bench/support/meter.ts';\nexport const x = meter;\n",
+  'bench/support/meter.ts': 'export const meter = 1;\n',
 };
 
 let scratch: string;
@@ -98,6 +101,10 @@ describe('architecture rule (npm run arch)', () => {
 
   it('fails when an adapter imports the CLI', () => {
     expect(rulesBrokenBy('adapters/imports-cli.ts')).toContain('adapters-do-not-import-edges');
+  });
+
+  it('fails when production code imports bench/', () => {
+    expect(rulesBrokenBy('adapters/imports-bench.ts')).toContain('production-does-not-import-bench');
   });
 });
 

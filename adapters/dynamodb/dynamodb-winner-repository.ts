@@ -1,4 +1,4 @@
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -23,15 +23,6 @@ import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
 
-export type RepositoryOperation = 'save' | 'saveMany' | 'get' | 'latestWinners' | 'storedSessions';
-
-/** What one repository call cost, summed over its requests, as DynamoDB reported it. */
-export interface ConsumedCapacityReport {
-  readonly operation: RepositoryOperation;
-  readonly capacityUnits: number;
-  readonly requests: number;
-}
-
 export interface DynamoDbWinnerRepositoryOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
@@ -40,8 +31,6 @@ export interface DynamoDbWinnerRepositoryOptions {
   readonly logger?: AppLogger;
   /** Source of `writtenAt`; the system clock by default. */
   readonly clock?: Clock;
-  /** When given, every request asks for `ReturnConsumedCapacity: TOTAL` and reports it here (benchmarks). */
-  readonly onConsumedCapacity?: (report: ConsumedCapacityReport) => void;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -53,8 +42,6 @@ const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
 const MAX_CONFLICT_ROUNDS = 6;
 /** Per-item reasons of a cancelled transaction that another round settles; any other is a failure. */
 const RETRIED_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
-/** Conditional PutItems in flight at once where the store has no transactions. */
-const PUTS_IN_FLIGHT = 16;
 const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
 
 /**
@@ -73,9 +60,6 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly partitionKey: string;
   private readonly logger: AppLogger;
   private readonly clock: Clock;
-  private readonly onConsumedCapacity: DynamoDbWinnerRepositoryOptions['onConsumedCapacity'];
-  /** Unknown until the first saveMany asks; dynalite (the embedded store) has no TransactWriteItems. */
-  private storeHasTransactions: boolean | undefined;
   private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
@@ -90,11 +74,10 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     this.partitionKey = watchlistPartitionKey(options.watchlist);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
-    this.onConsumedCapacity = options.onConsumedCapacity;
   }
 
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
-    return this.put(this.toItem(result), options, 'save');
+    return this.put(this.toItem(result), options);
   }
 
   /**
@@ -102,16 +85,19 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * of concurrent writers of one session exactly one stores it and the others learn `already-present`.
    * - Up to 100 items (and 3 MB, no session twice) go in one TransactWriteItems of conditional Puts,
    *   `attribute_not_exists(sk)` unless overwriting. DynamoDB applies all of them or none, so a
-   *   session another writer has stored is never overwritten.
+   *   session another writer has stored is never overwritten. Transactions go one after another:
+   *   at 7 tickers, transactions of 25, or 4 in flight, were no faster on either local store.
    * - A cancelled transaction says why, item by item: `ConditionalCheckFailed` means that session is
    *   stored already (the other writer won: `already-present`); the rest failed nothing and go again in
    *   the next round. `TransactionConflict` (another transaction on that session at that instant) is
    *   retried the same way, and its condition then settles it.
-   * - A store without transactions (dynalite, the embedded store) gets `save`'s conditional PutItem,
-   *   several in flight: each is its own atomic check, so the guarantee is the same.
+   * - The embedded store (dynalite) has no transactions of its own; it is given this one kind, with the
+   *   same all-or-nothing answers (see embedded-transact-write.ts), so every store runs this code.
    * BatchWriteItem is not used: it takes no condition, so it would overwrite a concurrent sync's session.
    * A transactional write costs twice the write units of a plain one; a few sessions a day make that
-   * negligible, and a 100-session request is what makes a backfill fast.
+   * negligible. Most of a write's time is the request itself (measured by bench:store-writes: a
+   * conditional PutItem of a 7-ticker session costs about as much as 6 items in a batch), so many
+   * sessions a request is what makes a backfill fast.
    * Every item is built (and its numbers checked) before anything is sent.
    */
   async saveMany(
@@ -121,7 +107,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     const items = results.map((result) => this.toItem(result));
     const outcomes: SaveOutcome[] = [];
     for (const chunk of transactionChunks(items)) {
-      outcomes.push(...(await this.saveChunk(chunk, options)));
+      outcomes.push(...(await this.transact(chunk, options)));
     }
     this.logger.debug('Stored session results', {
       sessions: results.length,
@@ -137,10 +123,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
         new GetCommand({
           TableName: this.tableName,
           Key: { pk: this.partitionKey, sk: date },
-          ...this.capacityRequest(),
         }),
       );
-      this.report('get', [response.ConsumedCapacity]);
       return response.Item && fromWinnerItem(response.Item, this.tableName);
     } catch (error) {
       throw toDynamoDbError(error, this.tableName);
@@ -150,7 +134,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   /** One Query on the winner-rows index. A damaged session is reported in `unreadable`, never fatal. */
   async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
     if (limit <= 0) return { rows: [], unreadable: [] };
-    const items = await this.queryWinnerRows('latestWinners', {
+    const items = await this.queryWinnerRows({
       KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
       ExpressionAttributeValues: {
         ':pk': this.partitionKey,
@@ -183,7 +167,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    */
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await this.query('storedSessions', {
+    const items = await this.query({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
       ProjectionExpression: 'sk',
@@ -195,22 +179,16 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return toWinnerItem(result, this.watchlist, this.clock.now());
   }
 
-  private async put(
-    item: WinnerItem,
-    options: { overwrite?: boolean },
-    operation: RepositoryOperation,
-  ): Promise<SaveOutcome> {
+  private async put(item: WinnerItem, options: { overwrite?: boolean }): Promise<SaveOutcome> {
     try {
       // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
-      const response = await this.documents.send(
+      await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
           ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
-          ...this.capacityRequest(),
         }),
       );
-      this.report(operation, [response.ConsumedCapacity]);
       this.logger.debug('Stored session result', { session: item.sk, overwrite: Boolean(options.overwrite) });
       return 'stored';
     } catch (error) {
@@ -222,34 +200,17 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
-  private async saveChunk(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
-    if (this.storeHasTransactions !== false) {
-      const outcomes = await this.transact(items, options);
-      if (outcomes) return outcomes;
-    }
-    const outcomes: SaveOutcome[] = [];
-    for (let start = 0; start < items.length; start += PUTS_IN_FLIGHT) {
-      const slice = items.slice(start, start + PUTS_IN_FLIGHT);
-      outcomes.push(...(await Promise.all(slice.map((item) => this.put(item, options, 'saveMany')))));
-    }
-    return outcomes;
-  }
-
   /**
-   * The outcome of each item, or undefined when the store has no transactions. The SDK gives each
-   * request an idempotency token, so its own retry of a transaction that did commit is answered as a
-   * success, not as a conflict with itself.
+   * The outcome of each item. The SDK gives each request an idempotency token, so its own retry of a
+   * transaction that did commit is answered as a success, not as a conflict with itself.
    */
-  private async transact(
-    items: WinnerItem[],
-    options: { overwrite?: boolean },
-  ): Promise<SaveOutcome[] | undefined> {
+  private async transact(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
     const outcomes = new Array<SaveOutcome | undefined>(items.length);
     let pending = items.map((_, index) => index);
     let conflicts = 0;
     while (pending.length > 0) {
       try {
-        const response = await this.documents.send(
+        await this.documents.send(
           new TransactWriteCommand({
             TransactItems: pending.map((index) => ({
               Put: {
@@ -258,18 +219,11 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
                 ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
               },
             })),
-            ...this.capacityRequest(),
           }),
         );
-        this.storeHasTransactions = true;
-        this.report('saveMany', response.ConsumedCapacity ?? []);
         for (const index of pending) outcomes[index] = 'stored';
         pending = [];
       } catch (error) {
-        if (this.storeHasTransactions !== true && isNamed(error, 'UnknownOperationException')) {
-          this.storeHasTransactions = false;
-          return undefined;
-        }
         const reasons = cancellationReasons(error);
         const retryable = reasons?.every((code) => RETRIED_CANCELLATIONS.has(code));
         if (!reasons || !retryable) throw toDynamoDbError(error, this.tableName);
@@ -295,12 +249,9 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * same; only the cost is that of full items. The embedded store (dynalite) cannot add an index to an
    * existing table, so a store created by an older version keeps that cost until it is re-imported.
    */
-  private async queryWinnerRows(
-    operation: RepositoryOperation,
-    input: Partial<QueryCommandInput>,
-  ): Promise<Record<string, unknown>[]> {
+  private async queryWinnerRows(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
     try {
-      return await this.query(operation, { ...input, IndexName: WINNER_ROWS_INDEX });
+      return await this.query({ ...input, IndexName: WINNER_ROWS_INDEX });
     } catch (error) {
       if (!indexUnavailable(error)) throw error;
       if (!this.warnedNoIndex) {
@@ -310,7 +261,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
           index: WINNER_ROWS_INDEX,
         });
       }
-      return this.query(operation, {
+      return this.query({
         ...input,
         ProjectionExpression: '#sk, #winner, #basis, #source',
         ExpressionAttributeNames: {
@@ -327,12 +278,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * Follows LastEvaluatedKey until `Limit` items are in hand or the key range is exhausted: a page
    * stops at 1 MB, so a long range of full items needs several pages.
    */
-  private async query(
-    operation: RepositoryOperation,
-    input: Partial<QueryCommandInput>,
-  ): Promise<Record<string, unknown>[]> {
+  private async query(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    const consumed: (ConsumedCapacity | undefined)[] = [];
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -343,28 +290,15 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
             TableName: this.tableName,
             ...(wanted !== undefined && { Limit: wanted }),
             ...(startKey && { ExclusiveStartKey: startKey }),
-            ...this.capacityRequest(),
           }),
         );
         items.push(...(page.Items ?? []));
-        consumed.push(page.ConsumedCapacity);
         startKey = page.LastEvaluatedKey;
       } while (startKey && (input.Limit === undefined || items.length < input.Limit));
     } catch (error) {
       throw toDynamoDbError(error, this.tableName);
     }
-    this.report(operation, consumed);
     return items;
-  }
-
-  private capacityRequest(): { ReturnConsumedCapacity?: 'TOTAL' } {
-    return this.onConsumedCapacity ? { ReturnConsumedCapacity: 'TOTAL' } : {};
-  }
-
-  private report(operation: RepositoryOperation, consumed: (ConsumedCapacity | undefined)[]): void {
-    if (!this.onConsumedCapacity) return;
-    const capacityUnits = consumed.reduce((sum, entry) => sum + (entry?.CapacityUnits ?? 0), 0);
-    this.onConsumedCapacity({ operation, capacityUnits, requests: consumed.length });
   }
 }
 

@@ -87,7 +87,7 @@ export function toWinnerRow(
   return { row: { date: sk, winner, basis, source } };
 }
 
-function problemsOf(error: z.ZodError): string[] {
+export function problemsOf(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
 }
 
@@ -97,7 +97,7 @@ function problemsOf(error: z.ZodError): string[] {
  * a message that names neither the item nor the session. No price or percent change is that large or
  * that small, so such a number is a defect upstream: found here, it is named with its session instead.
  */
-function unstorableNumbers(value: unknown, path: string): string[] {
+export function unstorableNumbers(value: unknown, path: string): string[] {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
     const storable =

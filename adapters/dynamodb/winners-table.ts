@@ -13,7 +13,7 @@ import { isNamed, toDynamoDbError, WinnersTableNotReadyError } from './dynamodb-
  * projects only the winner's attributes, so a Query on it reads about 150 bytes per session at any
  * width. Why an index and not a second, winner-only item written beside the full one:
  * - one item is written, so a session can never be half-written (a winner row without its ranking or
- *   the reverse) and no transaction is needed: the embedded store (dynalite) has no TransactWriteItems;
+ *   the reverse) and no transaction is needed to keep the two together;
  * - with the table's own keys every item is in the index, including items written before the index
  *   existed (DynamoDB backfills it when it is added) and damaged items, which a list then reports as
  *   unreadable instead of silently skipping;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../core/index.ts';
+import type { ErrorResponse } from './api-contract.ts';
 
 /** An error the edge answers with a specific HTTP status (bad parameter, unknown route, ...). */
 export class HttpError extends Error {
@@ -14,10 +15,6 @@ export class HttpError extends Error {
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
-export interface HttpErrorBody {
-  readonly error: { readonly code: string; readonly message: string };
-}
 
 /**
  * The one mapping from errors to HTTP: client mistakes (typed domain errors) are 400s, known
@@ -35,6 +32,6 @@ export function errorHeaders(error: HttpError): Record<string, string> {
 }
 
 export function errorBody(error: HttpError): string {
-  const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
+  const body: ErrorResponse = { error: { code: error.code, message: error.message } };
   return JSON.stringify(body);
 }

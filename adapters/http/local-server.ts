@@ -3,7 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { messageOf } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
+import { API_ROUTES, isApiPath } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError } from './http-errors.ts';
 import type { ApiRequest, MoversApi, RespondOptions } from './movers-api.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -36,11 +38,6 @@ export interface LocalServerOptions {
 const STORE_WORK_CONCURRENCY = 2;
 const RETRY_AFTER_SECONDS = 1;
 
-/** True for the paths the API owns; everything else is the dashboard's static files. */
-function isApiPath(pathname: string): boolean {
-  return pathname === '/health' || pathname === '/movers' || pathname.startsWith('/movers/');
-}
-
 /**
  * `stocks-cli serve`: API paths become API Gateway-shaped requests for the same MoversApi that runs
  * in Lambda; other paths serve the dashboard from disk (gzip when the browser accepts it).
@@ -58,7 +55,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
       sendError(response, new HttpError(400, 'BAD_REQUEST', 'The request URL is malformed.'));
       return;
     }
-    if (url.pathname === '/health') {
+    if (url.pathname === API_ROUTES.health.path) {
       void settle(answerApi(request, response, url, options.api), response, options.logger);
       return;
     }
@@ -111,7 +108,7 @@ async function settle(work: Promise<void>, response: ServerResponse, logger: App
   try {
     await work;
   } catch (error) {
-    logger.error('local server error', { error: error instanceof Error ? error.message : String(error) });
+    logger.error('local server error', { error: messageOf(error) });
     if (response.destroyed) return;
     if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
     response.end('Internal error');

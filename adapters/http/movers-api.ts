@@ -1,25 +1,27 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type {
-  Clock,
-  GetSessionResult,
-  ListWinners,
-  RankedMover,
-  SessionResult,
-  WinnerRepository,
-  WinnersList,
-} from '../../core/index.ts';
+import type { Clock, GetSessionResult, ListWinners, WinnerRepository } from '../../core/index.ts';
 import {
   addDays,
   easternDateOf,
   easternTime,
   latestCompletedSession,
-  MAX_LIST_DAYS,
   nextSession,
   sessionCloseTime,
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
+import type { HealthResponse } from './api-contract.ts';
+import {
+  describeRoutes,
+  matchRoute,
+  parseQuery,
+  truncate,
+  type RouteMatch,
+  type RouteName,
+  type RouteQuery,
+} from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError, JSON_CONTENT_TYPE, toHttpError } from './http-errors.ts';
+import { moversView, sessionView } from './movers-views.ts';
 import type { CachedAnswer, ResponseCache } from './response-cache.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
@@ -54,12 +56,11 @@ export interface MoversApiDependencies {
   readonly clock: Clock;
   readonly config: Pick<
     AppConfig,
-    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'publishDelayMinutes'
+    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'watchlistName' | 'publishDelayMinutes'
   >;
   readonly logger: AppLogger;
 }
 
-export const DEFAULT_DAYS = 7;
 const MAX_QUERY_LENGTH = 1024;
 const MIN_CACHE_SECONDS = 60;
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
@@ -67,7 +68,7 @@ const MINUTE_MS = 60_000;
 /** How recent a successful store read must be for /health to report on it without reading again. */
 const HEALTH_EVIDENCE_MS = 2_000;
 
-/** A query with only the parameters its route accepts: a null-prototype map, so no key is inherited. */
+/** The query as it arrived, each parameter once: a null-prototype map, so no key is inherited. */
 type Query = Readonly<Record<string, string | undefined>>;
 
 /** A cacheable request: its key names the normalized request, `compute` makes the body on a miss. */
@@ -75,14 +76,6 @@ interface Answerable {
   readonly key: string;
   readonly compute: () => Promise<string>;
 }
-
-type Route =
-  | { readonly kind: 'health'; readonly parameters: readonly string[] }
-  | {
-      readonly kind: 'cached';
-      readonly parameters: readonly string[];
-      readonly prepare: (query: Query) => Answerable;
-    };
 
 /** A value worth keeping until an instant: the latest completed session, the next scheduled sync. */
 interface Until<T> {
@@ -119,44 +112,58 @@ export class MoversApi {
     const method = request.httpMethod.toUpperCase();
     try {
       if (method === 'OPTIONS') return this.preflight();
-      const route = this.route(request.path);
+      const route = matchRoute(request.path);
+      if (!route) {
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `No route for ${truncate(request.path)}. Try ${describeRoutes()}.`,
+        );
+      }
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use GET.`, {
           Allow: ALLOWED_METHODS,
         });
       }
-      const query = this.query(request, route.parameters);
-      if (route.kind === 'health') return await this.health();
-      const { key, compute } = route.prepare(query);
-      const cache = this.deps.cache;
-      const answer =
-        cache.lookup(key) ??
-        (await (options.schedule ?? run)(() => cache.answer(key, () => this.readingStore(compute))));
-      return this.ok(answer, request);
+      return await this.route(route, this.query(request), request, options);
     } catch (error) {
       return this.failure(error, request);
     }
   }
 
-  private route(rawPath: string): Route {
-    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
-    if (path === '/movers') {
-      return { kind: 'cached', parameters: ['days', 'asOf'], prepare: (query) => this.movers(query) };
+  private async route(
+    route: RouteMatch,
+    query: Query,
+    request: ApiRequest,
+    options: RespondOptions,
+  ): Promise<ApiResponse> {
+    switch (route.name) {
+      case 'health':
+        this.validated('health', query);
+        return this.health();
+      case 'movers':
+        return this.answer(this.movers(this.validated('movers', query)), request, options);
+      case 'session':
+        this.validated('session', query);
+        return this.answer(this.session(decodePathSegment(route.parameters.date ?? '')), request, options);
     }
-    if (path === '/health') return { kind: 'health', parameters: [] };
-    const match = /^\/movers\/([^/]+)$/.exec(path);
-    if (match) {
-      const date = decodePathSegment(match[1] as string);
-      return { kind: 'cached', parameters: [], prepare: () => this.session(date) };
-    }
-    throw new HttpError(
-      404,
-      'NOT_FOUND',
-      `No route for ${truncate(path)}. Try GET /movers, /movers/{date} or /health.`,
-    );
   }
 
-  private query(request: ApiRequest, allowed: readonly string[]): Query {
+  /** From the response cache, or by the work behind it when the server has room for it. */
+  private async answer(
+    { key, compute }: Answerable,
+    request: ApiRequest,
+    options: RespondOptions,
+  ): Promise<ApiResponse> {
+    const cache = this.deps.cache;
+    const answer =
+      cache.lookup(key) ??
+      (await (options.schedule ?? run)(() => cache.answer(key, () => this.readingStore(compute))));
+    return this.ok(answer, request);
+  }
+
+  /** The transport's part of the query: bounded, each parameter once, in a map that inherits no key. */
+  private query(request: ApiRequest): Query {
     const single = request.queryStringParameters ?? {};
     const multi = request.multiValueQueryStringParameters ?? {};
     const entries = Object.entries(single);
@@ -170,58 +177,35 @@ export class MoversApi {
     }
     const query: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, value] of entries) {
-      if (!allowed.includes(key)) {
-        const accepted = allowed.length > 0 ? `accepted: ${allowed.join(', ')}` : 'this route takes none';
+      const values = Object.hasOwn(multi, key) ? multi[key] : undefined;
+      if ((values?.length ?? 1) > 1) {
         throw new HttpError(
           400,
           'INVALID_PARAMETER',
-          `Unknown query parameter "${truncate(key)}" (${accepted}).`,
+          `Query parameter "${truncate(key)}" was given more than once.`,
         );
-      }
-      const values = Object.hasOwn(multi, key) ? multi[key] : undefined;
-      if ((values?.length ?? 1) > 1) {
-        throw new HttpError(400, 'INVALID_PARAMETER', `Query parameter "${key}" was given more than once.`);
       }
       query[key] = value ?? '';
     }
     return query;
   }
 
+  /** The route's own rules for its query (api-routes.ts): the one validation, the one error code. */
+  private validated<Name extends RouteName>(name: Name, query: Query): RouteQuery<Name> {
+    const outcome = parseQuery(name, query);
+    if ('problem' in outcome) throw new HttpError(400, 'INVALID_PARAMETER', outcome.problem);
+    return outcome.query;
+  }
+
   /** Keyed by the window after defaulting: `/movers` and `/movers?days=7&asOf=<latest>` share one answer. */
-  private movers(query: Query): Answerable {
-    const days = parseDays(query.days);
-    const asOf = query.asOf ?? this.latestCompleted();
+  private movers({ days, asOf: requested }: RouteQuery<'movers'>): Answerable {
+    const asOf = requested ?? this.latestCompleted();
     return {
       key: `movers?days=${days}&asOf=${asOf}`,
       compute: async () => {
         const list = await this.deps.listWinners.execute({ days, asOf });
-        return JSON.stringify(this.moversBody(days, list));
+        return JSON.stringify(moversView(days, list, this.deps.config));
       },
-    };
-  }
-
-  private moversBody(days: number, list: WinnersList) {
-    const data = list.results.map((result) => ({
-      date: result.date,
-      ...moverView(result.winner),
-      basis: result.basis,
-      source: result.source,
-    }));
-    const sources = new Set(list.results.map((result) => result.source));
-    return {
-      range: `last_${days}_days`,
-      days,
-      count: data.length,
-      data,
-      missing: list.missing,
-      unreadable: list.unreadable,
-      sessions: list.sessions,
-      asOf: list.asOf,
-      // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
-      asOfTime: sessionCloseTime(list.asOf).toISOString(),
-      basis: this.deps.config.basis,
-      source: sources.size === 0 ? null : sources.size === 1 ? [...sources][0] : 'mixed',
-      watchlist: this.deps.config.watchlist,
     };
   }
 
@@ -265,7 +249,10 @@ export class MoversApi {
     return {
       statusCode: 200,
       headers: { ...this.commonHeaders(), 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' },
-      body: JSON.stringify({ status: 'ok', time: this.deps.clock.now().toISOString() }),
+      body: JSON.stringify({
+        status: 'ok',
+        time: this.deps.clock.now().toISOString(),
+      } satisfies HealthResponse),
     };
   }
 
@@ -370,45 +357,6 @@ function run<T>(work: () => Promise<T>): Promise<T> {
   return work();
 }
 
-function parseDays(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_DAYS;
-  const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(days >= 1 && days <= MAX_LIST_DAYS)) {
-    throw new HttpError(
-      400,
-      'INVALID_PARAMETER',
-      `days must be a whole number from 1 to ${MAX_LIST_DAYS}, got "${truncate(raw)}".`,
-    );
-  }
-  return days;
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-function moverView(mover: RankedMover) {
-  return {
-    symbol: mover.symbol,
-    changePercent: round2(mover.changePercent),
-    open: mover.open,
-    close: mover.close,
-    ...(mover.previousClose !== undefined && { previousClose: mover.previousClose }),
-  };
-}
-
-function sessionView(result: SessionResult) {
-  return {
-    date: result.date,
-    basis: result.basis,
-    source: result.source,
-    computedAt: result.computedAt,
-    winner: moverView(result.winner),
-    ranking: result.ranking.map((mover, index) => ({ rank: index + 1, ...moverView(mover) })),
-    excluded: result.excluded,
-  };
-}
-
 function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -428,10 +376,6 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
     .split(',')
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => tag === etag || tag === '*');
-}
-
-function truncate(text: string, max = 64): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function describe(error: unknown): string {

@@ -6,7 +6,7 @@
  */
 
 /** The endpoints this adapter calls, named as in massive-api.md. */
-export type MassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
+export type MassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close' | 'reference-tickers';
 
 const PRICING = 'https://massive.com/pricing';
 

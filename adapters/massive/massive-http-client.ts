@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Clock } from '../../core/index.ts';
+import { messageOf, type Clock } from '../../core/index.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import type { MassiveApiError, MassiveEndpoint } from './massive-errors.ts';
 import {
@@ -228,7 +228,7 @@ export class MassiveHttpClient {
     }
     const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
     const code = typeof cause?.code === 'string' ? cause.code : undefined;
-    const detail = code ?? (error instanceof Error ? error.message : String(error));
+    const detail = code ?? messageOf(error);
     return this.redact(`network error (${detail})`);
   }
 

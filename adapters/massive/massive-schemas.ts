@@ -47,20 +47,6 @@ export const groupedDailyResponseSchema = z.object({
 });
 export type GroupedDailyResponse = z.infer<typeof groupedDailyResponseSchema>;
 
-export const openCloseResponseSchema = z.object({
-  status: z.string(),
-  from: z.string(),
-  symbol: z.string(),
-  open: price,
-  high: price,
-  low: price,
-  close: price,
-  volume: z.number(),
-  afterHours: z.number().optional(),
-  preMarket: z.number().optional(),
-});
-export type OpenCloseResponse = z.infer<typeof openCloseResponseSchema>;
-
 /** Error bodies: the text is in `error` for status ERROR, in `message` for NOT_AUTHORIZED / NOT_FOUND. */
 export const errorBodySchema = z.object({
   status: z.string().optional(),

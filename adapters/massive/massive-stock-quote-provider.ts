@@ -54,6 +54,25 @@ export const MASSIVE_DEFAULT_MAX_ATTEMPTS = 4;
 export const MASSIVE_DEFAULT_MAX_IN_FLIGHT = 4;
 export const MASSIVE_MAX_IN_FLIGHT_LIMIT = 32;
 
+/** The HTTP client of the provider options, defaults filled in: every Massive adapter talks through one. */
+export function massiveHttpClient(
+  options: Omit<MassiveProviderOptions, 'maxInFlight'>,
+  logger: AppLogger,
+): MassiveHttpClient {
+  return new MassiveHttpClient({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
+    timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
+    maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
+    maxBodyBytes: options.maxBodyBytes,
+    clock: options.clock,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    logger,
+  });
+}
+
 /** Daily bars span at most ~13 000 sessions in the calendar: one page always fits, so many pages mean a loop. */
 const MAX_RANGE_PAGES = 100;
 const RANGE_PATH_PREFIX = '/v2/aggs/ticker/';
@@ -96,21 +115,10 @@ export class MassiveStockQuoteProvider implements StockQuoteProvider {
         `maxInFlight must be a whole number from 1 to ${MASSIVE_MAX_IN_FLIGHT_LIMIT}, got ${this.maxInFlight}.`,
       );
     }
-    this.http = new MassiveHttpClient({
-      apiKey: options.apiKey,
-      baseUrl: options.baseUrl ?? MASSIVE_DEFAULT_BASE_URL,
-      rateLimitPerMinute: options.rateLimitPerMinute ?? MASSIVE_DEFAULT_RATE_LIMIT_PER_MINUTE,
-      timeoutMs: options.timeoutMs ?? MASSIVE_DEFAULT_TIMEOUT_MS,
-      maxAttempts: options.maxAttempts ?? MASSIVE_DEFAULT_MAX_ATTEMPTS,
-      maxBodyBytes: options.maxBodyBytes,
-      clock: options.clock,
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-      logger: this.logger,
-    });
+    this.http = massiveHttpClient(options, this.logger);
   }
 
-  plan(request: QuoteRequest): MassiveFetchPlan {
+  async plan(request: QuoteRequest): Promise<MassiveFetchPlan> {
     return planMassiveFetch(request);
   }
 

@@ -33,7 +33,7 @@ interface SymbolProfile {
 }
 
 /** FNV-1a over the text, then a murmur3 finalizer: a well-spread 32-bit value. */
-function hashText(text: string): number {
+export function hashText(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {
     hash ^= text.charCodeAt(index);
@@ -53,7 +53,7 @@ function finalize(value: number): number {
 }
 
 /** Uniform in (0, 1) for a key, a day and a salt (which number of the bar is being drawn). */
-function uniform(key: number, day: number, salt: number): number {
+export function uniform(key: number, day: number, salt: number): number {
   const mixed = finalize(key ^ Math.imul(day + 0x632be5ab, 0x9e3779b1) ^ Math.imul(salt + 1, 0x27d4eb2f));
   return (mixed + 0.5) / 4_294_967_296;
 }

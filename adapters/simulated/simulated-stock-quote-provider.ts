@@ -19,7 +19,7 @@ export class SimulatedStockQuoteProvider implements StockQuoteProvider {
     this.seed = options.seed ?? DEFAULT_SIMULATION_SEED;
   }
 
-  plan(request: QuoteRequest): FetchPlan {
+  async plan(request: QuoteRequest): Promise<FetchPlan> {
     const sessions = this.neededSessions(request);
     return {
       strategy: 'simulated',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { latestCompletedSession, parseSessionDate } from '../../core/index.ts';
+import { ReversedRangeError } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../output.ts';
+import { EXIT_INTERRUPTED, UsageError } from '../output.ts';
 import type { GlobalOptions } from '../runtime.ts';
 
 interface BackfillOptions extends GlobalOptions {
@@ -34,15 +34,7 @@ export function registerBackfill(program: Command): void {
         import('../runtime.ts'),
         import('../sync-output.ts'),
       ]);
-      const config = configFrom(options);
-      const from = parseSessionDate(options.from);
-      const latest = latestCompletedSession(new Date(), config.publishDelayMinutes);
-      if (from > latest)
-        throw new UsageError(`--from ${from} is in the future: the latest completed session is ${latest}.`);
-      // SyncWinners validates the rest of the range (--to a date, not after the latest session, not before --from).
-      const to = options.to ?? latest;
-
-      const runtime = await openRuntime(config);
+      const runtime = await openRuntime(configFrom(options));
       const stop = { aborted: false };
       let writing = false;
       const interrupt = () => {
@@ -60,32 +52,41 @@ export function registerBackfill(program: Command): void {
       const progress = progressReporter(() => missing);
       try {
         const syncWinners = runtime.container.get(TOKENS.syncWinners);
-        const provider = runtime.container.get(TOKENS.quoteProvider);
-        const summary = await syncWinners.execute({
-          window: { from, to },
-          force: options.force ?? false,
-          dryRun: options.dryRun ?? false,
-          signal: stop,
-          onProgress(event) {
-            writing = true;
-            missing = event.total;
-            progress.onProgress(event);
-          },
-        });
+        // SyncWinners checks the range against the container's clock; --to defaults to the latest completed session.
+        const summary = await syncWinners
+          .execute({
+            window: { from: options.from, to: options.to },
+            force: options.force ?? false,
+            dryRun: options.dryRun ?? false,
+            signal: stop,
+            onProgress(event) {
+              writing = true;
+              missing = event.total;
+              progress.onProgress(event);
+            },
+          })
+          .catch((error: unknown) => {
+            throw inFlagTerms(error);
+          });
         progress.stop();
         if (summary.dryRun) {
           printPlan(summary.missing, summary.plan, options.json ?? false);
           return;
         }
-        printSummary(summary, provider.source, options.json ?? false);
-        if (stop.aborted) process.exitCode = EXIT_INTERRUPTED;
-        else if (summary.failed.length > 0) process.exitCode = EXIT_FAILURE;
+        const exitCode = printSummary(summary, options.json ?? false);
+        process.exitCode = stop.aborted ? EXIT_INTERRUPTED : exitCode;
       } finally {
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
         await runtime.close();
       }
     });
+}
+
+/** The use case names the ends of its range; the user typed flags. */
+function inFlagTerms(error: unknown): unknown {
+  if (!(error instanceof ReversedRangeError)) return error;
+  return new UsageError(`--from ${error.from} is after --to ${error.to}.`);
 }
 
 function printPlan(

@@ -3,7 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { latestCompletedSession, nextSession, sessionCloseTime, type SyncSummary } from '../../core/index.ts';
+import {
+  latestCompletedSession,
+  messageOf,
+  nextSession,
+  sessionCloseTime,
+  type Clock,
+  type SyncSummary,
+} from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -86,7 +93,7 @@ async function ensureDashboardBuilt(runtime: Runtime): Promise<void> {
     await buildDashboard();
   } catch (error) {
     runtime.logger.warn('the dashboard could not be built; the API still works', {
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
       fix: 'npm run build:web',
     });
   }
@@ -97,7 +104,12 @@ class PeriodicSync {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopSignal = { aborted: false };
 
-  constructor(private readonly runtime: Runtime) {}
+  /** The container's clock, resolved once: the same time source as the sync it schedules. */
+  private readonly clock: Clock;
+
+  constructor(private readonly runtime: Runtime) {
+    this.clock = runtime.container.get(TOKENS.clock);
+  }
 
   start(): void {
     void this.run();
@@ -124,7 +136,7 @@ class PeriodicSync {
       const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
       for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
     } catch (error) {
-      logger.error('sync failed', { error: error instanceof Error ? error.message : String(error) });
+      logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
     const delay = this.nextDelay(summary);
@@ -132,9 +144,8 @@ class PeriodicSync {
     this.timer = setTimeout(() => void this.run(), delay);
   }
 
-  /** The container's clock: the same time source as the sync it schedules. */
   private now(): number {
-    return this.runtime.container.get(TOKENS.clock).now().getTime();
+    return this.clock.now().getTime();
   }
 
   private nextDelay(summary: SyncSummary | undefined): number {

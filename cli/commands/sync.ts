@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/index.ts';
-import { EXIT_FAILURE } from '../output.ts';
 import type { GlobalOptions } from '../runtime.ts';
 
 interface SyncOptions extends GlobalOptions {
@@ -39,10 +38,8 @@ export function registerSync(program: Command): void {
       const runtime = await openRuntime(configFrom(options, { syncSessions: options.sessions }));
       try {
         const syncWinners = runtime.container.get(TOKENS.syncWinners);
-        const provider = runtime.container.get(TOKENS.quoteProvider);
         const summary = await syncWinners.execute({ window: { sessions: runtime.config.syncSessions } });
-        printSummary(summary, provider.source, options.json ?? false);
-        if (summary.failed.length > 0) process.exitCode = EXIT_FAILURE;
+        process.exitCode = printSummary(summary, options.json ?? false);
       } finally {
         await runtime.close();
       }

@@ -1,38 +1,22 @@
 import { Option, type Command } from 'commander';
+import type { MoversResponse } from '../../adapters/http/api-contract.ts';
+import { DEFAULT_DAYS } from '../../adapters/http/api-contract.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions } from '../runtime.ts';
 import { pad, paletteFor, signedPercent, toCsv, UsageError } from '../output.ts';
 
 interface WinnersOptions extends GlobalOptions {
-  days?: string;
+  days: string;
   asOf?: string;
   json?: boolean;
   csv?: boolean;
-}
-
-interface MoversBody {
-  days: number;
-  data: {
-    date: string;
-    symbol: string;
-    changePercent: number;
-    open: number;
-    close: number;
-    basis: string;
-    source: string;
-  }[];
-  missing: string[];
-  sessions: string[];
-  asOf: string;
-  basis: string;
-  source: string | null;
 }
 
 export function registerWinners(program: Command): void {
   program
     .command('winners')
     .description('Show the top mover of each of the last N sessions.')
-    .option('--days <n>', 'number of sessions, 1-365', '7')
+    .option('--days <n>', 'number of sessions, 1-365', String(DEFAULT_DAYS))
     .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
     .option('--json', 'print the JSON of GET /movers')
     .addOption(
@@ -44,25 +28,21 @@ export function registerWinners(program: Command): void {
     )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<WinnersOptions>();
-      // Loaded here, not at start: the store, the SDK and the container are what `--help` must not pay for.
-      const { configFrom, openRuntime } = await import('../runtime.ts');
-      const runtime = await openRuntime(configFrom(options));
+      // Loaded here, not at start: the store, the SDK, zod and the container are what `--help` must not pay for.
+      const [{ configFrom, openRuntime }, { parseQuery }, { moversView }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../../adapters/http/api-routes.ts'),
+        import('../../adapters/http/movers-views.ts'),
+      ]);
+      const config = configFrom(options);
+      // The rules of GET /movers's query, so --days is refused with the API's own words.
+      const parsed = parseQuery('movers', { days: options.days, asOf: options.asOf });
+      if ('problem' in parsed) throw new UsageError(parsed.problem);
+      const { days, asOf } = parsed.query;
+      const runtime = await openRuntime(config);
       try {
-        // The same API code that answers GET /movers: one validation, one JSON shape.
-        const api = runtime.container.get(TOKENS.moversApi);
-        const query: Record<string, string> = { days: options.days ?? '7' };
-        if (options.asOf !== undefined) query.asOf = options.asOf;
-        const response = await api.handle({
-          httpMethod: 'GET',
-          path: '/movers',
-          headers: {},
-          queryStringParameters: query,
-          multiValueQueryStringParameters: null,
-        });
-        const body = JSON.parse(response.body) as MoversBody & { error?: { message: string } };
-        if (response.statusCode === 400) throw new UsageError(body.error?.message ?? 'invalid request');
-        if (response.statusCode !== 200)
-          throw new Error(body.error?.message ?? `request failed (${response.statusCode})`);
+        const list = await runtime.container.get(TOKENS.listWinners).execute({ days, asOf });
+        const body = moversView(days, list, runtime.config);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(body, null, 2)}\n`
@@ -79,7 +59,7 @@ export function registerWinners(program: Command): void {
 const CSV_HEADER = ['date', 'symbol', 'changePercent', 'open', 'close', 'basis', 'source'];
 
 /** Every session of the window, newest first, as the table shows them: a session with no result has empty fields. */
-function renderCsv(body: MoversBody): string {
+function renderCsv(body: MoversResponse): string {
   const byDate = new Map(body.data.map((row) => [row.date, row]));
   const records = body.sessions.map((session) => {
     const row = byDate.get(session);
@@ -97,7 +77,7 @@ function renderCsv(body: MoversBody): string {
   return toCsv([CSV_HEADER, ...records]);
 }
 
-function renderTable(body: MoversBody): string {
+function renderTable(body: MoversResponse): string {
   const palette = paletteFor(process.stdout);
   const byDate = new Map(body.data.map((row) => [row.date, row]));
   const lines = [

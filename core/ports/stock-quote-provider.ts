@@ -37,6 +37,7 @@ export interface QuoteBatch {
  */
 export interface StockQuoteProvider {
   readonly source: DataSource;
-  plan(request: QuoteRequest): FetchPlan;
+  /** Async: a provider may need to read (an archive of fetched bars) to know what a request costs. */
+  plan(request: QuoteRequest): Promise<FetchPlan>;
   fetchDailyBars(request: QuoteRequest): Promise<QuoteBatch>;
 }

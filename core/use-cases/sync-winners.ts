@@ -59,8 +59,11 @@ export const SESSIONS_PER_WRITE = 100;
  */
 export const STORED_CLOSE_MAX_GAP = 0.1;
 
-/** The last `sessions` sessions up to the latest completed one, or an explicit inclusive range (backfill). */
-export type SyncWindow = { readonly sessions: number } | { readonly from: string; readonly to: string };
+/**
+ * The last `sessions` sessions up to the latest completed one, or an explicit inclusive range (backfill)
+ * whose end defaults to the latest completed session.
+ */
+export type SyncWindow = { readonly sessions: number } | { readonly from: string; readonly to?: string };
 
 export type SessionOutcome = 'stored' | 'already-present' | 'no-data' | 'not-yet-available' | 'failed';
 
@@ -88,6 +91,8 @@ export interface SessionFailure {
 }
 
 export interface SyncSummary {
+  /** The provider's `source`: where the stored results came from. */
+  readonly source: string;
   readonly from: string;
   readonly to: string;
   /** Sessions that lacked a result (all of the window when forced): what the provider was asked for. */
@@ -150,13 +155,13 @@ export class SyncWinners {
     const force = request.force ?? false;
     const present = force ? new Set<string>() : new Set(await this.repository.storedSessions(from, to));
     const missing = sessions.filter((session) => !present.has(session));
-    const summary = new SummaryBuilder(from, to, missing, request.dryRun ?? false);
+    const summary = new SummaryBuilder(this.provider.source, from, to, missing, request.dryRun ?? false);
     summary.alreadyPresent.push(...sessions.filter((session) => present.has(session)));
     if (missing.length === 0) return summary.build();
 
     const chunks: Chunk[] = [];
     for (let start = 0; start < missing.length; start += this.sessionsPerChunk) {
-      chunks.push(this.chunkOf(missing.slice(start, start + this.sessionsPerChunk), present));
+      chunks.push(await this.chunkOf(missing.slice(start, start + this.sessionsPerChunk), present));
     }
     summary.plan = totalPlan(chunks.map((chunk) => chunk.plan));
     if (request.dryRun) return summary.build();
@@ -169,8 +174,8 @@ export class SyncWinners {
         settled = await this.settleChunk(chunk);
       } catch (error) {
         // The provider delivers nothing at all (a missing or rejected key): later chunks would fail alike.
-        const cause = toError(error);
-        summary.failed.push(...missing.slice(done).map((session) => ({ session, error: cause })));
+        const failed: Outcome = { error: toError(error) };
+        for (const session of missing.slice(done)) summary.record(session, failed);
         return summary.build();
       }
       const sessionsOfChunk = chunk.request.sessions;
@@ -179,11 +184,7 @@ export class SyncWinners {
         const end = start + SESSIONS_PER_WRITE;
         const outcomes = await this.write(settled.slice(start, end), request.force ?? false);
         for (const [index, session] of sessionsOfChunk.slice(start, end).entries()) {
-          const outcome = outcomes[index] as Outcome;
-          const reported =
-            'error' in outcome
-              ? summary.fail(session, outcome.error)
-              : summary.record(session, outcome.outcome);
+          const reported = summary.record(session, outcomes[index] as Outcome);
           done += 1;
           request.onProgress?.({ session, outcome: reported, done, total: missing.length });
         }
@@ -201,6 +202,10 @@ export class SyncWinners {
     return settled.map((entry) => ('result' in entry ? { outcome: saved[next++] as SaveOutcome } : entry));
   }
 
+  /**
+   * The window's sessions, checked once here against this clock: a range may not reach past the latest
+   * completed session, and its order is the calendar's check (ReversedRangeError).
+   */
   private sessionsOf(window: SyncWindow): string[] {
     const now = this.clock.now();
     const delay = this.settings.publishDelayMinutes;
@@ -213,8 +218,8 @@ export class SyncWinners {
       return lastSessions(window.sessions, latestCompletedSession(now, delay)).reverse();
     }
     const from = parseSessionDate(window.from);
-    const to = parseSessionDate(window.to);
-    if (from > to) throw new InvalidRangeError(`--from ${from} is after --to ${to}.`);
+    assertNotAfterLatest(from, now, delay, 'The start date');
+    const to = window.to === undefined ? latestCompletedSession(now, delay) : parseSessionDate(window.to);
     assertNotAfterLatest(to, now, delay, 'The end date');
     return tradingSessions(from, to);
   }
@@ -228,13 +233,13 @@ export class SyncWinners {
    * checked against the fetched opens afterwards (see STORED_CLOSE_MAX_GAP), and any doubt fetches the
    * previous sessions fresh, so a ranking never mixes adjustments. Forced runs always fetch everything.
    */
-  private chunkOf(sessions: readonly string[], present: ReadonlySet<string>): Chunk {
+  private async chunkOf(sessions: readonly string[], present: ReadonlySet<string>): Promise<Chunk> {
     const request: QuoteRequest = {
       symbols: this.settings.symbols,
       sessions,
       includePreviousSession: this.settings.basis === 'close-to-close',
     };
-    const plan = this.provider.plan(request);
+    const plan = await this.provider.plan(request);
     if (!request.includePreviousSession) return { request, plan, storedPrevious: [] };
     const inChunk = new Set(sessions);
     const outside = [...new Set(sessions.map((session) => previousSession(session)))].filter(
@@ -242,7 +247,7 @@ export class SyncWinners {
     );
     if (!outside.every((previous) => present.has(previous))) return { request, plan, storedPrevious: [] };
     const lean: QuoteRequest = { ...request, includePreviousSession: false };
-    const leanPlan = this.provider.plan(lean);
+    const leanPlan = await this.provider.plan(lean);
     if (leanPlan.calls >= plan.calls) return { request, plan, storedPrevious: [] };
     return { request: lean, plan: leanPlan, storedPrevious: outside };
   }
@@ -389,13 +394,20 @@ class SummaryBuilder {
   readonly skipped: string[] = [];
 
   constructor(
+    private readonly source: string,
     private readonly from: string,
     private readonly to: string,
     private readonly missing: readonly string[],
     private readonly dryRun: boolean,
   ) {}
 
-  record(session: string, outcome: Exclude<SessionOutcome, 'failed'>): SessionOutcome {
+  /** Files the session under its outcome, a failure with its error; returns the outcome to report. */
+  record(session: string, settled: Outcome): SessionOutcome {
+    if ('error' in settled) {
+      this.failed.push({ session, error: settled.error });
+      return 'failed';
+    }
+    const { outcome } = settled;
     const lists = {
       stored: this.stored,
       'already-present': this.alreadyPresent,
@@ -406,13 +418,9 @@ class SummaryBuilder {
     return outcome;
   }
 
-  fail(session: string, error: Error): SessionOutcome {
-    this.failed.push({ session, error });
-    return 'failed';
-  }
-
   build(): SyncSummary {
     return {
+      source: this.source,
       from: this.from,
       to: this.to,
       missing: this.missing,

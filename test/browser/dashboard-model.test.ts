@@ -29,9 +29,13 @@ function movers(sessions: string[], data: WinnerRecord[]): MoversResponse {
     data,
     missing: sessions.filter((date) => !stored.has(date)),
     sessions,
+    unreadable: [],
     asOf: sessions[0] as string,
+    asOfTime: `${sessions[0]}T21:00:00.000Z`,
     basis: 'open-to-close',
     source: 'simulated',
+    watchlist: [],
+    watchlistName: 'default',
   };
 }
 

@@ -55,7 +55,7 @@ function sessionsBySymbol(bars: readonly DailyBar[]): Map<string, string[]> {
   return bySymbol;
 }
 
-function insaneBars(bars: readonly DailyBar[]): DailyBar[] {
+export function insaneBars(bars: readonly DailyBar[]): DailyBar[] {
   return bars.filter(
     (bar) =>
       ![bar.open, bar.high, bar.low, bar.close, bar.volume].every(Number.isFinite) ||
@@ -134,7 +134,7 @@ export function testStockQuoteProviderContract(name: string, newProvider: StockQ
       it('makes the calls it planned, and asks about trading sessions only', async () => {
         const { provider, upstream } = await newProvider();
 
-        const plan = provider.plan(request);
+        const plan = await provider.plan(request);
         await provider.fetchDailyBars(request);
 
         expect(upstream?.calls() ?? 0).toBe(plan.calls);

@@ -6,6 +6,7 @@ import {
   BARS_PER_CHUNK,
   InvalidRangeError,
   InvalidSessionDateError,
+  ReversedRangeError,
   SESSIONS_PER_WRITE,
   SyncWinners,
   tradingSessions,
@@ -778,5 +779,43 @@ describe('SyncWinners: window validation', () => {
     await expect(sync.execute({ window: { from: '2025-02-30', to: '2025-07-08' } })).rejects.toThrow(
       '2025-02-30',
     );
+  });
+
+  it('rejects a start after the latest completed session as in the future, by its own clock', async () => {
+    const { sync, provider } = newSync();
+
+    await expect(sync.execute({ window: { from: '2025-07-09' } })).rejects.toThrow(
+      'The start date 2025-07-09 is in the future: the latest completed session is 2025-07-08.',
+    );
+    expect(provider.fetches).toEqual([]);
+  });
+
+  it('says which ends of a reversed range they are, so an edge can name them', async () => {
+    const { sync } = newSync();
+
+    const error = await sync
+      .execute({ window: { from: '2025-07-08', to: '2025-07-01' } })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ReversedRangeError);
+    expect(error).toMatchObject({ code: 'INVALID_RANGE', from: '2025-07-08', to: '2025-07-01' });
+  });
+
+  it('ends a range without an end at the latest completed session of its clock', async () => {
+    const { sync } = newSync();
+
+    const summary = await sync.execute({ window: { from: '2025-07-07' } });
+
+    expect([summary.from, summary.to]).toEqual(['2025-07-07', '2025-07-08']);
+  });
+});
+
+describe('SyncWinners: the summary', () => {
+  it("names the provider's source, so that no edge has to resolve the provider to print it", async () => {
+    const { sync, provider } = newSync();
+
+    const summary = await sync.execute({ window: { sessions: 2 } });
+
+    expect(summary.source).toBe(provider.source);
   });
 });

@@ -18,4 +18,4 @@ testWinnerRepositoryContract(
   'DynamoDB adapter on dynalite (embedded store)',
   dynamoDbRepositoryFactory(endpoint),
 );
-testDynamoDbWinnerRepository('dynalite (embedded store)', endpoint, { hasTransactions: false });
+testDynamoDbWinnerRepository('dynalite (embedded store)', endpoint);

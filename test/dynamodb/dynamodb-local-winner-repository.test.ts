@@ -37,5 +37,5 @@ describe.skipIf(!hasJava && !REQUIRE_DYNAMODB_LOCAL)('Amazon DynamoDB Local (dyn
     'DynamoDB adapter on Amazon DynamoDB Local',
     dynamoDbRepositoryFactory(endpoint),
   );
-  testDynamoDbWinnerRepository('Amazon DynamoDB Local', endpoint, { hasTransactions: true });
+  testDynamoDbWinnerRepository('Amazon DynamoDB Local', endpoint);
 });

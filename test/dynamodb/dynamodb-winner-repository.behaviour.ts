@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -13,7 +14,7 @@ import {
   UnstorableSessionResultError,
   WinnersTableNotFoundError,
 } from '../../adapters/dynamodb/dynamodb-errors.ts';
-import { dynamoDbItemSize, readCapacityUnits } from '../../adapters/dynamodb/dynamodb-item-size.ts';
+import { dynamoDbItemSize, readCapacityUnits } from '../support/dynamodb-item-size.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { createWinnersTableInput, ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
@@ -44,11 +45,7 @@ export function dynamoDbRepositoryFactory(endpoint: () => string): WinnerReposit
 }
 
 /** Behaviour of the DynamoDB adapter beyond the port's contract, run on each DynamoDB-protocol server. */
-export function testDynamoDbWinnerRepository(
-  serverName: string,
-  endpoint: () => string,
-  { hasTransactions }: { hasTransactions: boolean },
-): void {
+export function testDynamoDbWinnerRepository(serverName: string, endpoint: () => string): void {
   async function openFixture(): Promise<DynamoRepositoryFixture> {
     const fixture = await openDynamoRepositoryFixture(endpoint());
     onTestFinished(() => fixture.destroy());
@@ -239,7 +236,7 @@ export function testDynamoDbWinnerRepository(
       expect(fixture.operations).toEqual(['PutItem', 'PutItem', 'GetItem', 'Query', 'Query']);
     });
 
-    it(`saves many sessions in ${hasTransactions ? 'transactions of up to 100' : 'conditional puts, several in flight'}`, async () => {
+    it('saves many sessions in transactions of up to 100', async () => {
       const fixture = await openFixture();
       const repository = fixture.repository();
       const dates = weekdays('2025-01-01', 250);
@@ -248,12 +245,64 @@ export function testDynamoDbWinnerRepository(
 
       expect(outcomes.filter((outcome) => outcome === 'stored')).toHaveLength(250);
       const writes = fixture.operations.filter((operation) => operation !== 'Query');
-      expect(writes).toEqual(
-        hasTransactions
-          ? ['TransactWriteItems', 'TransactWriteItems', 'TransactWriteItems']
-          : ['TransactWriteItems', ...dates.map(() => 'PutItem')],
-      );
+      expect(writes).toEqual(['TransactWriteItems', 'TransactWriteItems', 'TransactWriteItems']);
       expect(await repository.storedSessions(dates[0]!, dates.at(-1)!)).toEqual(dates);
+      const { rows } = await repository.latestWinners(250);
+      expect(rows).toHaveLength(250);
+    });
+
+    it('writes none of a transaction whose condition fails for one item, naming that item', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+      await repository.save(aSessionResult().on('2026-11-19').build());
+      const put = (sk: string) => ({
+        Put: {
+          TableName: fixture.tableName,
+          Item: { pk: 'WATCHLIST#default', sk, note: 'from the transaction' },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      });
+
+      const error = await documents(fixture)
+        .send(
+          new TransactWriteCommand({ TransactItems: ['2026-11-18', '2026-11-19', '2026-11-20'].map(put) }),
+        )
+        .catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ name: 'TransactionCanceledException' });
+      expect(
+        (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map(
+          (reason) => reason.Code,
+        ),
+      ).toEqual(['None', 'ConditionalCheckFailed', 'None']);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-19']);
+      expect((await repository.latestWinners(7)).rows.map((row) => row.date)).toEqual(['2026-11-19']);
+    });
+
+    it('answers a repeated transaction token with success without writing again', async () => {
+      const fixture = await openFixture();
+      const transaction = (note: string) =>
+        new TransactWriteCommand({
+          ClientRequestToken: 'backfill-2026-11-20',
+          TransactItems: [
+            {
+              Put: {
+                TableName: fixture.tableName,
+                Item: { pk: 'WATCHLIST#default', sk: '2026-11-20', note },
+                ConditionExpression: 'attribute_not_exists(sk)',
+              },
+            },
+          ],
+        });
+
+      await documents(fixture).send(transaction('first'));
+      await documents(fixture).send(transaction('first'));
+      const mismatch = await documents(fixture)
+        .send(transaction('second'))
+        .catch((caught: unknown) => caught);
+
+      expect(mismatch).toMatchObject({ name: 'IdempotentParameterMismatchException' });
+      expect(await rawItem(fixture, 'WATCHLIST#default', '2026-11-20')).toMatchObject({ note: 'first' });
     });
 
     it('reads a table made before the winner-rows index existed, following pages of full items', async () => {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { API_PATH_PATTERNS, CONTENT_SECURITY_POLICY } from '../../infra/web-stack.ts';
+import { API_PATH_PATTERNS } from '../../adapters/http/api-routes.ts';
+import { CONTENT_SECURITY_POLICY } from '../../infra/web-stack.ts';
 import type { Statement } from './app-fixture.ts';
 import { logicalId, onlyResource, resourcesOfType, statementsOf, synthesizeApp } from './app-fixture.ts';
 

@@ -23,10 +23,10 @@ function request(sessions: string[], includePreviousSession = false, symbols = W
 testStockQuoteProviderContract('simulated', async () => ({ provider: new SimulatedStockQuoteProvider() }));
 
 describe('SimulatedStockQuoteProvider', () => {
-  it('says it is simulated and plans no call', () => {
+  it('says it is simulated and plans no call', async () => {
     const provider = new SimulatedStockQuoteProvider();
 
-    const plan = provider.plan(request(['2025-03-07']));
+    const plan = await provider.plan(request(['2025-03-07']));
 
     expect(provider.source).toBe('simulated');
     expect(plan).toMatchObject({ strategy: 'simulated', calls: 0 });

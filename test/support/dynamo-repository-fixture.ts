@@ -1,10 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Clock } from '../../core/index.ts';
-import type { ConsumedCapacityReport } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
+import type { Clock, WinnerRepository } from '../../core/index.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
 import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import type { ConsumedCapacityReport } from '../../bench/support/dynamodb-capacity-meter.ts';
+import { meterConsumedCapacity } from '../../bench/support/dynamodb-capacity-meter.ts';
 import { uniqueTableName } from './dynamo-servers.ts';
+
+interface RepositoryOptions {
+  readonly watchlist?: string;
+  readonly clock?: Clock;
+}
 
 /** One test's view of a shared server: its own table, its clients, and what they sent. */
 export interface DynamoRepositoryFixture {
@@ -13,12 +19,9 @@ export interface DynamoRepositoryFixture {
   /** DynamoDB operations sent through `client` (GetItem, Query, ...), in order. */
   readonly operations: string[];
   readonly capacity: ConsumedCapacityReport[];
-  /** `measureCapacity` asks DynamoDB for the consumed capacity of every request and collects it in `capacity`. */
-  repository(options?: {
-    watchlist?: string;
-    clock?: Clock;
-    measureCapacity?: boolean;
-  }): DynamoDbWinnerRepository;
+  repository(options?: RepositoryOptions): DynamoDbWinnerRepository;
+  /** Wrapped in bench/support's meter: the consumed capacity of every call is collected in `capacity`. */
+  repository(options: RepositoryOptions & { measureCapacity: true }): WinnerRepository;
   destroy(): void;
 }
 
@@ -35,6 +38,16 @@ export async function openDynamoRepositoryFixture(endpoint: string): Promise<Dyn
     },
     { step: 'initialize', name: 'recordOperations' },
   );
+  function repository(options?: RepositoryOptions): DynamoDbWinnerRepository;
+  function repository(options: RepositoryOptions & { measureCapacity: true }): WinnerRepository;
+  function repository({
+    watchlist = 'default',
+    clock,
+    measureCapacity = false,
+  }: RepositoryOptions & { measureCapacity?: boolean } = {}): WinnerRepository {
+    const store = new DynamoDbWinnerRepository({ client, tableName, watchlist, clock });
+    return measureCapacity ? meterConsumedCapacity(store, client, (report) => capacity.push(report)) : store;
+  }
   await ensureWinnersTable(client, tableName);
   operations.length = 0;
   return {
@@ -42,14 +55,7 @@ export async function openDynamoRepositoryFixture(endpoint: string): Promise<Dyn
     client,
     operations,
     capacity,
-    repository: ({ watchlist = 'default', clock, measureCapacity = false } = {}) =>
-      new DynamoDbWinnerRepository({
-        client,
-        tableName,
-        watchlist,
-        clock,
-        ...(measureCapacity && { onConsumedCapacity: (report) => capacity.push(report) }),
-      }),
+    repository,
     destroy: () => client.destroy(),
   };
 }

@@ -36,7 +36,7 @@ export interface ControlledServer {
   resetStats(): void;
 }
 
-export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close';
+export type FakeMassiveEndpoint = 'aggregates-range' | 'grouped-daily' | 'open-close' | 'reference-tickers';
 
 /** Faults that alter the bars of a normal answer: `ticker` and `session` choose the bars, not the request. */
 export type FakeDataFault =

@@ -1,6 +1,6 @@
 /**
- * A loopback stand-in for the Massive REST API (massive-api.md): aggregates range, grouped daily and
- * open-close in their exact formats, from the simulated market's deterministic bars. It checks the
+ * A loopback stand-in for the Massive REST API (massive-api.md): aggregates range, grouped daily,
+ * open-close and the paged reference tickers in their exact formats, from the simulated market's deterministic bars. It checks the
  * Bearer key, enforces a per-minute limit with real 429 bodies, adds latency, injects faults on demand
  * and counts calls and bytes, for in-process tests, whole-process tests (through MASSIVE_BASE_URL) and
  * benchmarks. This file holds the routes and the data; the faults and the control API are in
@@ -27,6 +27,7 @@ import {
   tradingSessions,
 } from '../../core/index.ts';
 import { DEFAULT_SIMULATION_SEED, simulatedDailyBar } from '../../adapters/simulated/simulated-market.ts';
+import { simulatedListings, simulatedMarketBar } from '../../adapters/simulated/simulated-universe.ts';
 import type { FakeFaultSpec, FakeMassiveEndpoint, FakeMassiveSettings } from './fake-massive-faults.ts';
 import {
   answerWithFault,
@@ -37,6 +38,7 @@ import {
 } from './fake-massive-faults.ts';
 import type { Reply } from './fake-massive-replies.ts';
 import { json, MassiveReplies, MESSAGES } from './fake-massive-replies.ts';
+import { ReferenceTickers } from './fake-massive-reference.ts';
 
 export type { FakeMassiveSettings } from './fake-massive-faults.ts';
 
@@ -48,6 +50,12 @@ export interface FakeMassiveServerOptions extends FakeMassiveSettings {
   readonly tickers?: readonly string[];
   /** Extra rows in every grouped-daily body, so its size is closer to the real ~10k-row page. */
   readonly extraTickers?: number;
+  /**
+   * Serve the simulated market's universe (simulated-universe.ts, about 3 000 listings with types and
+   * names) in grouped daily and the reference tickers, instead of the filler rows: what the market board
+   * needs. The listed tickers keep their bars either way.
+   */
+  readonly marketUniverse?: boolean;
   /** Time source of the rate-limit window, in epoch ms; tests pass their fake clock. */
   readonly now?: () => number;
 }
@@ -69,7 +77,10 @@ export interface FakeMassiveRequest {
 export interface FakeMassiveServer {
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Calls to the aggregates endpoints. */
   readonly calls: FakeMassiveCalls;
+  /** Pages of the reference tickers asked for (apart from `calls`, whose shape the watchlist tests pin). */
+  readonly referenceCalls: number;
   /** Response body bytes sent on API routes (what a client receives, before any compression). */
   readonly bytesSent: number;
   /** Most API requests open at once since the last reset: shows a client's concurrency. */
@@ -117,6 +128,7 @@ function routeOf(pathname: string): ParsedRoute | undefined {
   if (segments.length === 8 && segments.slice(0, 7).join('/') === 'v2/aggs/grouped/locale/us/market/stocks') {
     return { endpoint: 'grouped-daily', date: segments[7] };
   }
+  if (segments.join('/') === 'v3/reference/tickers') return { endpoint: 'reference-tickers' };
   // /v1/open-close/{ticker}/{date}
   if (segments.length === 4 && segments[0] === 'v1' && segments[1] === 'open-close') {
     return { endpoint: 'open-close', ticker: segments[2], date: segments[3] };
@@ -148,8 +160,13 @@ export async function startFakeMassiveServer(
   const seed = options.seed ?? DEFAULT_SIMULATION_SEED;
   const now = options.now ?? (() => Date.now());
   const listed = new Set(options.tickers ?? FAKE_MASSIVE_TICKERS);
-  const fillers = Array.from({ length: options.extraTickers ?? 300 }, (_, index) => fillerTicker(index));
+  const universe = options.marketUniverse ? simulatedListings(seed) : [];
+  const fillers = options.marketUniverse
+    ? universe.map((listing) => listing.symbol)
+    : Array.from({ length: options.extraTickers ?? 300 }, (_, index) => fillerTicker(index));
   const groupedTickers = [...new Set([...listed, ...fillers])].sort();
+  // Outside the universe a filler could share a generated listing's symbol: it keeps its plain bars.
+  const barOf = options.marketUniverse ? simulatedMarketBar : simulatedDailyBar;
   const settings: {
     unpublishedFrom: string | undefined;
     historyStart: string | undefined;
@@ -165,9 +182,11 @@ export async function startFakeMassiveServer(
   };
   const faults = new FaultBook();
   const replies = new MassiveReplies();
+  const references = new ReferenceTickers(groupedTickers, universe, replies);
   let acceptedStarts: number[] = [];
   let rateLimitReplies = 0;
   let counts = { range: 0, grouped: 0, openClose: 0 };
+  let referenceCalls = 0;
   let bytesSent = 0;
   let inFlight = 0;
   let peakInFlight = 0;
@@ -269,7 +288,7 @@ export async function startFakeMassiveServer(
     }
     const t = easternTime(date, 16).getTime();
     const results = groupedTickers.map((ticker, index) => {
-      const bar = simulatedDailyBar(ticker, date, seed);
+      const bar = barOf(ticker, date, seed);
       const row: Record<string, unknown> = {
         T: ticker,
         // Fractional volume happens (odd-lot adjustments); an `otc` flag on some rows too.
@@ -327,6 +346,7 @@ export async function startFakeMassiveServer(
       if (to < from) return replies.error(400, MESSAGES.toBeforeFrom);
       return planWindowReply(from, to) ?? aggregatesRange(route, query, from, to);
     }
+    if (route.endpoint === 'reference-tickers') return references.page(query);
     const date = route.date as string;
     if (!isSessionDate(date) || date < CALENDAR_FIRST_DATE || date > CALENDAR_LAST_DATE) {
       return replies.error(400, `Could not parse the date parameter '${date}': use 'YYYY-MM-DD'.`);
@@ -373,6 +393,7 @@ export async function startFakeMassiveServer(
     }
     if (route.endpoint === 'aggregates-range') counts.range += 1;
     else if (route.endpoint === 'grouped-daily') counts.grouped += 1;
+    else if (route.endpoint === 'reference-tickers') referenceCalls += 1;
     else counts.openClose += 1;
 
     const refusal = authorize(request, url.searchParams) ?? rateLimit();
@@ -431,6 +452,9 @@ export async function startFakeMassiveServer(
     get calls() {
       return callSnapshot();
     },
+    get referenceCalls() {
+      return referenceCalls;
+    },
     get bytesSent() {
       return bytesSent;
     },
@@ -456,6 +480,7 @@ export async function startFakeMassiveServer(
     },
     resetStats() {
       counts = { range: 0, grouped: 0, openClose: 0 };
+      referenceCalls = 0;
       bytesSent = 0;
       peakInFlight = inFlight;
       requests = [];

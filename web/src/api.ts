@@ -1,55 +1,11 @@
-/** The JSON the API serves (`GET /movers`, `GET /movers/{date}`); the Lambda handler and `stocks-cli serve` agree. */
-
-export type Basis = 'open-to-close' | 'close-to-close';
-export type Source = 'simulated' | 'massive';
-
-export interface WinnerRecord {
-  readonly date: string;
-  readonly symbol: string;
-  readonly changePercent: number;
-  readonly open: number;
-  readonly close: number;
-  readonly basis: Basis;
-  readonly source: Source;
-}
-
-export interface MoversResponse {
-  readonly range: string;
-  readonly days: number;
-  readonly count: number;
-  /** Newest first. */
-  readonly data: readonly WinnerRecord[];
-  /** Sessions of the window with no stored result, newest first. */
-  readonly missing: readonly string[];
-  /** Every session of the window, newest first. */
-  readonly sessions: readonly string[];
-  readonly asOf: string;
-  /** The instant the `asOf` session closed. */
-  readonly asOfTime?: string;
-  /** Stored sessions of the window that could not be read (also listed in `missing`), and why. */
-  readonly unreadable?: readonly { readonly date: string; readonly reason: string }[];
-  readonly basis: Basis | null;
-  readonly source: Source | 'mixed' | null;
-  readonly watchlist?: readonly string[];
-}
-
-export interface RankedRecord {
-  readonly rank: number;
-  readonly symbol: string;
-  readonly changePercent: number;
-  readonly open: number;
-  readonly close: number;
-}
-
-export interface SessionResponse {
-  readonly date: string;
-  readonly basis: Basis;
-  readonly source: Source;
-  readonly computedAt: string;
-  readonly winner: Omit<RankedRecord, 'rank'>;
-  readonly ranking: readonly RankedRecord[];
-  readonly excluded: readonly { readonly symbol: string; readonly reason: string }[];
-}
+/** The JSON the API serves, declared once beside the API; the board reads it through these names. */
+export type {
+  MoversResponse,
+  RankedRecord,
+  SessionResponse,
+  WinnerRecord,
+} from '../../adapters/http/api-contract.ts';
+import type { MoversResponse, SessionResponse } from '../../adapters/http/api-contract.ts';
 
 /** A failed request, with a message fit to show a person (the API's own message when it sent one). */
 export class ApiError extends Error {

@@ -230,7 +230,7 @@ export function sourceLabel(source: MoversResponse['source']): string {
   return 'none yet';
 }
 
-export function basisLabel(basis: MoversResponse['basis']): string {
+export function basisLabel(basis: MoversResponse['basis'] | null): string {
   if (basis === 'close-to-close') return 'close-to-close (close vs previous close)';
   if (basis === 'open-to-close') return 'open-to-close (close vs open, same day)';
   return 'not known yet';

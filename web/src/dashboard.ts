@@ -1,4 +1,5 @@
 import type Alpine from 'alpinejs';
+import { DEFAULT_DAYS } from '../../adapters/http/api-contract.ts';
 import type { MoversResponse } from './api.ts';
 import { ApiError, apiClient, isMoversResponse, isSessionResponse } from './api.ts';
 import type { SessionRow, TallyEntry } from './board.ts';
@@ -19,7 +20,6 @@ import { renderChart } from './chart.ts';
 import { formatLongDate, formatMarketTime, formatShortDate, plural } from './format.ts';
 
 export const DAY_CHOICES: readonly number[] = [7, 30, 90];
-export const DEFAULT_DAYS = 7;
 /** The chart's width where the browser cannot measure it (no ResizeObserver). */
 const FALLBACK_CHART_WIDTH = 640;
 

@@ -84,7 +84,7 @@ export class FakeStockQuoteProvider implements StockQuoteProvider {
     return this;
   }
 
-  plan(request: QuoteRequest): FetchPlan {
+  async plan(request: QuoteRequest): Promise<FetchPlan> {
     this.plans.push(request);
     const fetched = this.sessionsFetchedFor(request);
     return {

@@ -1,0 +1,64 @@
+import type { Basis, RankedMover, SessionResult, WinnersList } from '../../core/index.ts';
+import { sessionCloseTime } from '../../core/index.ts';
+import type { MoverRecord, MoversResponse, SessionResponse } from './api-contract.ts';
+
+/** What the movers view says about the deployment besides the data. */
+export interface MoversViewSettings {
+  readonly basis: Basis;
+  readonly watchlist: readonly string[];
+  readonly watchlistName: string;
+}
+
+/** The body of `GET /movers`, which `stocks-cli winners` prints too. */
+export function moversView(days: number, list: WinnersList, settings: MoversViewSettings): MoversResponse {
+  const data = list.results.map((result) => ({
+    date: result.date,
+    ...moverView(result.winner),
+    basis: result.basis,
+    source: result.source,
+  }));
+  const sources = new Set(list.results.map((result) => result.source));
+  return {
+    range: `last_${days}_days`,
+    days,
+    count: data.length,
+    data,
+    missing: list.missing,
+    unreadable: list.unreadable,
+    sessions: list.sessions,
+    asOf: list.asOf,
+    // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
+    asOfTime: sessionCloseTime(list.asOf).toISOString(),
+    basis: settings.basis,
+    source: sources.size === 0 ? null : sources.size === 1 ? ([...sources][0] ?? null) : 'mixed',
+    watchlist: settings.watchlist,
+    watchlistName: settings.watchlistName,
+  };
+}
+
+/** The body of `GET /movers/{date}`. */
+export function sessionView(result: SessionResult): SessionResponse {
+  return {
+    date: result.date,
+    basis: result.basis,
+    source: result.source,
+    computedAt: result.computedAt,
+    winner: moverView(result.winner),
+    ranking: result.ranking.map((mover, index) => ({ rank: index + 1, ...moverView(mover) })),
+    excluded: result.excluded,
+  };
+}
+
+function moverView(mover: RankedMover): MoverRecord {
+  return {
+    symbol: mover.symbol,
+    changePercent: round2(mover.changePercent),
+    open: mover.open,
+    close: mover.close,
+    ...(mover.previousClose !== undefined && { previousClose: mover.previousClose }),
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
