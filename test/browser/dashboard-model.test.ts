@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { INLINE_SCRIPT_HASHES } from '../../infra/web-stack.ts';
 import type { MoversResponse, WinnerRecord } from '../../web/src/api.ts';
-import { missingNote, sessionRows, tallyWinners } from '../../web/src/board.ts';
+import { detailView, missingNote, sessionRows, tallyWinners } from '../../web/src/board.ts';
 import { renderChart, valueScale } from '../../web/src/chart.ts';
-import { daysFromSearch } from '../../web/src/dashboard.ts';
+import { daysFromSearch, firstPath } from '../../web/src/dashboard.ts';
 import { formatPercent, listDates } from '../../web/src/format.ts';
 
 function winner(date: string, symbol: string, changePercent: number): WinnerRecord {
@@ -61,6 +65,32 @@ describe('dashboard model (the pure part of web/src)', () => {
     expect(rows[0]?.change).toMatchObject({ text: '\u221215.00%', direction: 'down', arrow: '\u25BC' });
   });
 
+  it("carries the company's name beside the ticker, and nothing when the reference data has none", () => {
+    const rows = sessionRows(
+      movers(SESSIONS.slice(0, 2), [
+        { ...winner('2026-11-20', 'TSLA', -15), name: 'Tesla, Inc.' },
+        winner('2026-11-19', 'ZZZZ', 3),
+      ]),
+    );
+    expect(rows.map((row) => [row.symbol, row.company])).toEqual([
+      ['TSLA', 'Tesla, Inc.'],
+      ['ZZZZ', ''],
+    ]);
+    const detail = detailView({
+      date: '2026-11-20',
+      basis: 'open-to-close',
+      source: 'simulated',
+      computedAt: '2026-11-20T21:30:00.000Z',
+      winner: { symbol: 'TSLA', name: 'Tesla, Inc.', changePercent: -15, open: 100, close: 85 },
+      ranking: [
+        { rank: 1, symbol: 'TSLA', name: 'Tesla, Inc.', changePercent: -15, open: 100, close: 85 },
+        { rank: 2, symbol: 'ZZZZ', changePercent: 3, open: 100, close: 103 },
+      ],
+      excluded: [],
+    });
+    expect(detail.ranking.map((mover) => mover.company)).toEqual(['Tesla, Inc.', '']);
+  });
+
   it('tallies wins per symbol, most first, ties alphabetical', () => {
     const tally = tallyWinners([
       winner('2026-11-20', 'TSLA', 1),
@@ -100,6 +130,12 @@ describe('dashboard model (the pure part of web/src)', () => {
     expect(svg).not.toContain('<X&Y>');
   });
 
+  it('asks first for what the address names: the market, a list, or the default list', () => {
+    expect([firstPath(''), firstPath('?list=ev&days=30'), firstPath('?view=market&days=90&list=ev')]).toEqual(
+      ['/movers?days=7', '/watchlists/ev/movers?days=30', '/market/movers?days=90'],
+    );
+  });
+
   it('reads the window from the URL, falling back to 7 days', () => {
     expect([
       daysFromSearch('?days=30'),
@@ -107,5 +143,35 @@ describe('dashboard model (the pure part of web/src)', () => {
       daysFromSearch('?days=12'),
       daysFromSearch(''),
     ]).toEqual([30, 90, 7, 7]);
+  });
+
+  it('sends early exactly the request the app asks first, whatever the address names', () => {
+    const page = readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
+    const inline = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] as string;
+    for (const search of [
+      '',
+      '?days=30',
+      '?list=ev&days=90',
+      '?list=EV',
+      '?list=a%2Fb',
+      '?view=market&list=ev',
+    ]) {
+      const sandbox = {
+        location: { search },
+        URLSearchParams,
+        fetch: () => Promise.resolve(new Response('{}')),
+        window: {} as { earlyRequests?: { moversPath: string } },
+      };
+      runInNewContext(inline, sandbox);
+      expect(sandbox.window.earlyRequests?.moversPath).toBe(firstPath(search));
+    }
+  });
+
+  it("allows exactly the page's inline scripts in the Content-Security-Policy, by hash", () => {
+    const page = readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
+    const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] as string);
+    expect(
+      scripts.map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`),
+    ).toEqual(INLINE_SCRIPT_HASHES);
   });
 });

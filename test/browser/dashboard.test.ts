@@ -169,7 +169,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
         const seeded = seededByDate.get(date);
         const row = page.locator(`table.winners tr.session[data-date="${date}"]`);
         if (!seeded) continue;
-        await expect.poll(() => row.locator('td.symbol').innerText()).toBe(seeded.symbol);
+        await expect.poll(() => row.locator('td.symbol .ticker').innerText()).toBe(seeded.symbol);
         const change = row.locator('td.change');
         expect(await change.locator('.pct').innerText()).toBe(seeded.text);
         expect(await change.locator('.arrow').innerText()).toBe(
@@ -262,9 +262,9 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await expect.poll(() => page.locator('input[name="days"][value="30"]').isChecked()).toBe(true);
       // A session only the longer window holds.
       const older = [...seededByDate.keys()].find((date) => !window7.includes(date)) as string;
-      expect(await page.locator(`table.winners tr.session[data-date="${older}"] td.symbol`).innerText()).toBe(
-        'META',
-      );
+      expect(
+        await page.locator(`table.winners tr.session[data-date="${older}"] td.symbol .ticker`).innerText(),
+      ).toBe('META');
 
       await page.reload();
       await waitForBoard(page);
@@ -296,7 +296,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await ranking.first().waitFor();
       const seeded = seededByDate.get(date) as Seeded;
       if (seeded.moves.length === 4) {
-        expect(await ranking.locator('th').allInnerTexts()).toEqual(['TSLA', 'NVDA', 'AAPL']);
+        expect(await ranking.locator('th .ticker').allInnerTexts()).toEqual(['TSLA', 'NVDA', 'AAPL']);
         expect(await ranking.locator('td.rank').allInnerTexts()).toEqual(['1', '2', '3']);
         expect(await ranking.locator('.pct').allInnerTexts()).toEqual(['\u221215.00%', '+12.00%', '+5.00%']);
         expect(await detail.locator('.excluded').innerText()).toContain('META');
@@ -312,7 +312,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       await otherToggle.focus();
       await page.keyboard.press('Space');
       await page.locator(`#ranking-${other} table.ranking tbody tr`).first().waitFor();
-      expect(await page.locator(`#ranking-${other} table.ranking tbody th`).first().innerText()).toBe(
+      expect(await page.locator(`#ranking-${other} table.ranking tbody th .ticker`).first().innerText()).toBe(
         seededByDate.get(other)?.symbol,
       );
       expect(errors).toEqual([]);

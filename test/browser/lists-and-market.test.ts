@@ -162,7 +162,7 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
       await page.locator(`table.winners tr.session[data-date="${sessions[0]}"] button.toggle`).click();
       expect((await ranking).status()).toBe(200);
       await page.locator('table.ranking tbody tr').first().waitFor();
-      expect(await page.locator('table.ranking tbody th').allInnerTexts()).toEqual(['RIVN', 'LCID']);
+      expect(await page.locator('table.ranking tbody th .ticker').allInnerTexts()).toEqual(['RIVN', 'LCID']);
 
       // The default list leaves the address clean, and the keyboard reaches the picker.
       await picker.focus();

@@ -4,7 +4,7 @@ import type {
   MarketSessionRecord,
 } from '../../adapters/http/api-contract.ts';
 import type { ChangeView } from './board.ts';
-import { changeView, sessionRuns } from './board.ts';
+import { changeCell, changeView, sessionRuns, symbolContent } from './board.ts';
 import { element } from './dom.ts';
 import { formatLongDate, formatPrice, listDates, plural } from './format.ts';
 
@@ -150,22 +150,6 @@ export function isMarketMoversResponse(body: unknown): body is MarketMoversRespo
     typeof candidate.asOf === 'string' &&
     typeof candidate.filters === 'object' &&
     candidate.filters !== null
-  );
-}
-
-/** A ticker's cell: the symbol, and the company's name under it when it is known. */
-export function symbolContent(symbol: string, company: string): (Node | string)[] {
-  const content: (Node | string)[] = [element('span', { class: 'ticker' }, symbol)];
-  if (company !== '') content.push(element('span', { class: 'company', title: company }, company));
-  return content;
-}
-
-function changeCell(change: ChangeView): HTMLElement {
-  return element(
-    'td',
-    { class: `num change ${change.direction}` },
-    element('span', { class: 'arrow', 'aria-hidden': 'true' }, change.arrow),
-    element('span', { class: 'pct' }, change.text),
   );
 }
 
