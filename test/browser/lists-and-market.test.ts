@@ -351,7 +351,7 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
         });
       });
       await page.getByRole('radio', { name: '30 days' }).click();
-      const empty = page.locator('section.empty', { hasText: 'No market boards yet' });
+      const empty = page.locator('section.market-empty');
       await empty.waitFor();
       expect(await empty.innerText()).toContain('No market boards are stored for the last 30 sessions');
       expect(await page.locator('.market').isVisible()).toBe(false);
