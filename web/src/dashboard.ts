@@ -151,10 +151,7 @@ export function dashboard(unwatched: Unwatched) {
       return this.status === 'ready' || this.status === 'empty';
     },
     get hasMeta(): boolean {
-      return this.movers !== null && (this.isReady || this.isEmpty);
-    },
-    get hasMarketMeta(): boolean {
-      return this.market !== null && (this.isMarketReady || this.isMarketEmpty);
+      return this.hasAnswer && (this.isMarket ? this.market : this.movers) !== null;
     },
 
     get tagline(): string {
@@ -228,7 +225,7 @@ export function dashboard(unwatched: Unwatched) {
       return this.watchlistText !== '';
     },
     get basisText(): string {
-      return basisLabel(this.movers?.basis ?? null);
+      return basisLabel((this.isMarket ? this.market?.data[0]?.basis : this.movers?.basis) ?? null);
     },
     get sourceText(): string {
       return sourceLabel(this.windowSource);
@@ -241,6 +238,9 @@ export function dashboard(unwatched: Unwatched) {
     },
     get filtersText(): string {
       return this.market ? filtersText(this.market.filters) : '';
+    },
+    get hasFilters(): boolean {
+      return this.filtersText !== '';
     },
     get marketMissingText(): string {
       return this.market ? marketMissingNote(this.market) : '';
