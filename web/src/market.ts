@@ -219,6 +219,12 @@ export function marketSessionElement(view: MarketSessionView): HTMLElement {
     attributes,
     dateHeading(view),
     element('p', { class: 'subtle' }, view.universe),
-    element('div', { class: 'sides' }, sideTable('gainers', view.gainers), sideTable('losers', view.losers)),
+    element(
+      'div',
+      { class: 'sides' },
+      // A safety net, as on the board: a table too wide scrolls inside its card, never the page.
+      element('div', { class: 'table-scroll' }, sideTable('gainers', view.gainers)),
+      element('div', { class: 'table-scroll' }, sideTable('losers', view.losers)),
+    ),
   );
 }
