@@ -88,7 +88,9 @@ export function printWatchlistsSummary(summary: SyncWatchlistsSummary, json: boo
   }
   const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
   const [soleCause] = causes;
-  const allFailed = summary.watchlists.every((list) => list.summary.failed.length === list.summary.missing.length);
+  const allFailed = summary.watchlists.every(
+    (list) => list.summary.failed.length === list.summary.missing.length,
+  );
   if (soleCause !== undefined && causes.length === 1 && allFailed) {
     reportProblem(soleCause);
     return exitCode;

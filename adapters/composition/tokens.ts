@@ -34,7 +34,9 @@ export const TOKENS = {
     (watchlist: string) => WinnerRepository
   >,
   /** Each configured list's readers; an unknown name throws UnknownWatchlistError. */
-  watchlistReaders: Symbol.for('WatchlistReaders') as ServiceIdentifier<(watchlist: string) => WatchlistReaders>,
+  watchlistReaders: Symbol.for('WatchlistReaders') as ServiceIdentifier<
+    (watchlist: string) => WatchlistReaders
+  >,
   /** Sync and backfill of every list (or one): what `sync`, `backfill`, `serve` and the sync Lambda run. */
   syncWatchlists: Symbol.for('SyncWatchlists') as ServiceIdentifier<SyncWatchlists>,
   listWatchlists: Symbol.for('ListWatchlists') as ServiceIdentifier<ListWatchlists>,

@@ -166,7 +166,10 @@ export class MoversApi {
       case 'session':
         this.validated('session', query);
         return this.answer(
-          this.session(this.deps.config.defaultWatchlist.name, decodePathSegment(route.parameters.date ?? '')),
+          this.session(
+            this.deps.config.defaultWatchlist.name,
+            decodePathSegment(route.parameters.date ?? ''),
+          ),
           request,
           options,
         );

@@ -10,7 +10,12 @@ import { sessionCloseTime } from '../../core/index.ts';
 import type { MoverRecord, MoversResponse, SessionResponse, WatchlistsResponse } from './api-contract.ts';
 
 /** The body of `GET /movers` (the default list) and `/watchlists/{name}/movers`, which `stocks-cli winners` prints too. */
-export function moversView(days: number, list: WinnersList, basis: Basis, watchlist: Watchlist): MoversResponse {
+export function moversView(
+  days: number,
+  list: WinnersList,
+  basis: Basis,
+  watchlist: Watchlist,
+): MoversResponse {
   const data = list.results.map((result) => ({
     date: result.date,
     ...moverView(result.winner),

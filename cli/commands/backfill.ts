@@ -23,7 +23,10 @@ export function registerBackfill(program: Command): void {
     .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
     .option('--to <date>', 'last date, YYYY-MM-DD (default the latest completed session)')
     .option('--force', 'recompute and overwrite sessions that are already stored')
-    .option('--dry-run', 'print the call plan (for every list together) and the sessions it would fill, change nothing')
+    .option(
+      '--dry-run',
+      'print the call plan (for every list together) and the sessions it would fill, change nothing',
+    )
     .addOption(watchlistOption('only this watchlist'))
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -74,7 +77,9 @@ export function registerBackfill(program: Command): void {
                 progress = progressReporter(() => missing);
                 progressOf = event.watchlist;
               }
-              progress?.onProgress(several ? { ...event, session: `${event.watchlist} ${event.session}` } : event);
+              progress?.onProgress(
+                several ? { ...event, session: `${event.watchlist} ${event.session}` } : event,
+              );
             },
           })
           .catch((error: unknown) => {

@@ -32,7 +32,10 @@ export class ListWatchlists {
           repository.countSessions(),
           repository.latestWinners(1),
         ]);
-        const newest = [...latest.rows.map((row) => row.date), ...latest.unreadable.map((entry) => entry.date)];
+        const newest = [
+          ...latest.rows.map((row) => row.date),
+          ...latest.unreadable.map((entry) => entry.date),
+        ];
         return {
           name: list.name,
           symbols: list.symbols,

@@ -374,6 +374,7 @@ describe('the cache of finished answers', () => {
       },
       storedSessions: (from, to) => inner.storedSessions(from, to),
       latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
+      countSessions: () => inner.countSessions(),
     };
     const api = (await containerWith([], {}, damaged)).get(TOKENS.moversApi);
 
