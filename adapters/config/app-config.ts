@@ -247,10 +247,12 @@ export function loadConfig(
     raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv);
   }
   if (emptyFlags.length > 0) throw new ConfigurationError(emptyFlags.join('\n'));
+  // A shorthand left at its default says nothing (the CDK app passes every default explicitly).
   const conflict = bothWatchlistForms((key) => {
     if (flags[key] !== undefined) return flagName(key);
     const fromEnv = env[SETTINGS[key].env];
-    return fromEnv === undefined || fromEnv === '' ? undefined : SETTINGS[key].env;
+    const unset = fromEnv === undefined || fromEnv === '' || fromEnv === (SETTINGS[key] as Setting).default;
+    return unset ? undefined : SETTINGS[key].env;
   });
   if (conflict) throw new ConfigurationError(conflict);
   raw.region ??= env.AWS_DEFAULT_REGION || FALLBACK_REGION;
