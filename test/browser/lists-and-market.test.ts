@@ -24,18 +24,18 @@ const availability = browserAvailability();
 
 const WATCHLISTS = 'default=AAPL,MSFT,TSLA,NVDA;ev=TSLA,RIVN,LCID';
 
-/** A board's mover: `change` percent from an open of 20, with a long name to test narrow screens. */
+/** A board's mover: `change` percent from an open of 1,000, with a long name: the widest a phone meets. */
 function mover(symbol: string, change: number, name?: string): MarketMover {
-  const close = Math.round(20 * (1 + change / 100) * 100) / 100;
-  const volume = 4_000_000;
+  const close = Math.round(1000 * (1 + change / 100) * 100) / 100;
+  const volume = 123_456;
   return {
     symbol,
     ...(name !== undefined && { name }),
-    open: 20,
+    open: 1000,
     close,
     volume,
     dollarVolume: close * volume,
-    changePercent: ((close - 20) / 20) * 100,
+    changePercent: ((close - 1000) / 1000) * 100,
   };
 }
 
