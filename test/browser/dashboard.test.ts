@@ -11,7 +11,10 @@ import {
   browserAvailability,
   collectPageErrors,
   launchChromium,
+  openPage,
   scrollsSideways,
+  serveWithPolicy,
+  failOnce,
   seedEmbeddedStore,
   seriousAxeViolations,
   serveEnvironment,
@@ -128,12 +131,8 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function openBoard(path = '/', options: BrowserContextOptions = {}, origin = serve.url) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${origin}${path}`);
-    return { page, errors, close: () => context.close() };
+  function openBoard(path = '/', options: BrowserContextOptions = {}, origin = serve.url) {
+    return openPage(browser, `${origin}${path}`, options);
   }
 
   function sessionRows(page: Page): Locator {
@@ -400,16 +399,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.route(
-        '**/movers?days=*',
-        (route) =>
-          route.fulfill({
-            status: 503,
-            contentType: 'application/json',
-            body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'The store is not reachable.' } }),
-          }),
-        { times: 1 },
-      );
+      await failOnce(page, '**/movers?days=*', 'The store is not reachable.');
       await page.goto(serve.url);
       const error = page.locator('section.error');
       await error.waitFor();
@@ -470,13 +460,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     try {
-      await page.route(`${serve.url}/`, async (route) => {
-        const response = await route.fetch();
-        await route.fulfill({
-          response,
-          headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
-        });
-      });
+      await serveWithPolicy(page, `${serve.url}/`, CONTENT_SECURITY_POLICY);
       await page.goto(`${serve.url}/`);
       await waitForBoard(page);
       await page.locator('table.winners button.toggle').first().click();

@@ -10,9 +10,11 @@ import { buildDashboard } from '../../web/build.ts';
 import {
   ARTIFACTS_DIR,
   browserAvailability,
-  collectPageErrors,
   launchChromium,
+  openPage,
   scrollsSideways,
+  serveWithPolicy,
+  failOnce,
   seedEmbeddedStore,
   seriousAxeViolations,
   serveEnvironment,
@@ -114,12 +116,12 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function open(path: string, options: BrowserContextOptions = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${serve.url}${path}`);
-    return { page, errors, close: () => context.close() };
+  function open(
+    path: string,
+    options: BrowserContextOptions = {},
+    prepare?: (page: Page) => Promise<unknown>,
+  ) {
+    return openPage(browser, `${serve.url}${path}`, options, prepare);
   }
 
   function winnerOf(page: Page, date: string) {
@@ -177,10 +179,8 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
   });
 
   it('shows no picker when only one list is configured', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    try {
+    let answered: Promise<unknown> = Promise.resolve();
+    const { page, errors, close } = await open('/', {}, async (page) => {
       await page.route('**/watchlists', async (route) => {
         const response = await route.fetch();
         const body = (await response.json()) as { watchlists: { isDefault: boolean }[] };
@@ -189,8 +189,9 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
           json: { watchlists: body.watchlists.filter((list) => list.isDefault) },
         });
       });
-      const answered = page.waitForResponse((response) => response.url().endsWith('/watchlists'));
-      await page.goto(serve.url);
+      answered = page.waitForResponse((response) => response.url().endsWith('/watchlists'));
+    });
+    try {
       await answered;
       await winnerOf(page, sessions[0] as string).waitFor();
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -198,7 +199,7 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
       expect(new URL(page.url()).search).toBe('');
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
+      await close();
     }
   });
 
@@ -303,40 +304,22 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
   );
 
   it('works under the deployed Content-Security-Policy', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
+    const { page, errors, close } = await open('/?view=market', {}, (page) =>
+      serveWithPolicy(page, `${serve.url}/?view=market`, CONTENT_SECURITY_POLICY),
+    );
     try {
-      await page.route(`${serve.url}/?view=market`, async (route) => {
-        const response = await route.fetch();
-        await route.fulfill({
-          response,
-          headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
-        });
-      });
-      await page.goto(`${serve.url}/?view=market`);
       expect(await marketCards(page)).toHaveLength(3);
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
+      await close();
     }
   });
 
   it("shows the market's error with a retry that recovers, and says so when no board is stored", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { page, close } = await open('/?view=market', {}, (page) =>
+      failOnce(page, '**/market/movers?days=*', 'The store is not reachable.'),
+    );
     try {
-      await page.route(
-        '**/market/movers?days=*',
-        (route) =>
-          route.fulfill({
-            status: 503,
-            contentType: 'application/json',
-            body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'The store is not reachable.' } }),
-          }),
-        { times: 1 },
-      );
-      await page.goto(`${serve.url}/?view=market`);
       const error = page.locator('section.error');
       await error.waitFor();
       expect(await error.innerText()).toContain('The market board could not be loaded');
@@ -359,7 +342,7 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
       expect(await empty.innerText()).toContain('No market boards are stored for the last 30 sessions');
       expect(await page.locator('.market').isVisible()).toBe(false);
     } finally {
-      await context.close();
+      await close();
     }
   });
 });

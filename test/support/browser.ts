@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { MarketBoard, SessionResult } from '../../core/index.ts';
 import { DynamoDbMarketBoardRepository } from '../../adapters/dynamodb/dynamodb-market-board-repository.ts';
@@ -137,6 +137,46 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
         targets: violation.nodes.map((node) => node.target.join(' ')),
       }));
   });
+}
+
+/**
+ * Opens `url` in a new browser context (a desktop viewport unless `options` say otherwise), collecting
+ * the page's errors from the start; `prepare` routes requests before the page loads.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: BrowserContextOptions = {},
+  prepare: (page: Page) => Promise<unknown> = async () => undefined,
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await prepare(page);
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}
+
+/** Serves `url` with the deployed Content-Security-Policy header, as CloudFront does. */
+export async function serveWithPolicy(page: Page, url: string, policy: string): Promise<void> {
+  await page.route(url, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
+  });
+}
+
+/** The next request matching `pattern` gets the API's 503 JSON error instead of its answer. */
+export async function failOnce(page: Page, pattern: string, message: string): Promise<void> {
+  await page.route(
+    pattern,
+    (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message } }),
+      }),
+    { times: 1 },
+  );
 }
 
 /** True when the page is wider than its viewport (sideways scrolling). */
