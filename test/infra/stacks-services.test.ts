@@ -103,41 +103,84 @@ describe('least privilege', () => {
     Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
     Resource: '*',
   };
-  const ownPartition = {
-    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WATCHLIST#default'] },
-  };
+  const inPartitions = (...partitions: string[]) => ({
+    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions },
+  });
+  const lists = ['WATCHLIST#default', 'WATCHLIST#ev'];
+  const twoLists = synthesizeApp({ watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN' });
+  const twoListsTableArn = twoLists.services.resolve(twoLists.data.table.tableArn);
+  const twoListsStatements = (role: IRole) =>
+    statementsOf(twoLists.templates.services, twoLists.services, role).filter((statement) =>
+      statement.Action.some((action) => action.startsWith('dynamodb:')),
+    );
 
-  const queryWinnerRows = {
-    Effect: 'Allow',
-    Action: ['dynamodb:Query'],
-    Resource: winnerRowsIndexArn,
-    Condition: ownPartition,
-  };
-
-  it('lets the API function only query and get, on the table and its index, in its own watchlist partition', () => {
-    expect(statementsOf(templates.services, services, services.apiFunction.role as IRole)).toEqual([
-      logWrite(apiFnId),
-      xray,
+  it('lets the API function only read: every list, the market boards and the ticker reference, and each list on the winner-rows index', () => {
+    expect(twoListsStatements(twoLists.services.apiFunction.role as IRole)).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:Query'],
-        Resource: tableArn,
-        Condition: ownPartition,
+        Resource: twoListsTableArn,
+        Condition: inPartitions(...lists, 'MARKET', 'TICKER_REFERENCE'),
       },
-      queryWinnerRows,
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: twoLists.services.resolve(`${twoLists.data.table.tableArn}/index/winner-rows`),
+        Condition: inPartitions(...lists),
+      },
     ]);
   });
 
-  it('lets the sync function only query and put on the table, read its one parameter, and dead-letter', () => {
-    expect(statementsOf(templates.services, services, services.syncFunction.role as IRole)).toEqual([
-      logWrite(syncFnId),
-      xray,
+  it('lets the sync function write each kind of partition only with the actions its adapter sends there', () => {
+    expect(twoListsStatements(twoLists.services.syncFunction.role as IRole)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions(...lists),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions('BARS#massive'),
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:PutItem', 'dynamodb:Query'],
-        Resource: tableArn,
-        Condition: ownPartition,
+        Resource: twoListsTableArn,
+        Condition: inPartitions('MARKET'),
       },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions('TICKER_REFERENCE'),
+      },
+    ]);
+  });
+
+  it('gives the API function nothing beyond its logs, traces and reads', () => {
+    const statements = statementsOf(templates.services, services, services.apiFunction.role as IRole);
+    expect(statements.slice(0, 2)).toEqual([logWrite(apiFnId), xray]);
+    expect(statements.slice(2).flatMap((statement) => statement.Action)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+    ]);
+    expect(statements.slice(2).map((statement) => statement.Resource)).toEqual([
+      tableArn,
+      winnerRowsIndexArn,
+    ]);
+  });
+
+  it('gives the sync function, beyond the table, only its one parameter and the dead-letter queue', () => {
+    const statements = statementsOf(templates.services, services, services.syncFunction.role as IRole);
+    expect(
+      statements.filter((statement) => !statement.Action.some((action) => action.startsWith('dynamodb:'))),
+    ).toEqual([
+      logWrite(syncFnId),
+      xray,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
@@ -162,6 +205,11 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       },
     ]);
+    for (const statement of statements.filter((candidate) =>
+      candidate.Action.some((action) => action.startsWith('dynamodb:')),
+    )) {
+      expect(statement.Resource).toEqual(tableArn);
+    }
   });
 
   it('attaches no managed policy to any role of ours', () => {
