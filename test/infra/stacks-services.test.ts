@@ -1,7 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { logicalId, onlyResource, resourcesOfType, statementsOf, synthesizeApp } from './app-fixture.ts';
+import { API_ROUTES, pathParameters, queryParameters } from '../../adapters/http/api-routes.ts';
+import {
+  gatewayRoutes,
+  logicalId,
+  onlyResource,
+  resourcesOfType,
+  statementsOf,
+  synthesizeApp,
+} from './app-fixture.ts';
 
 const { data, services, templates } = synthesizeApp();
 
@@ -308,33 +316,19 @@ describe('scheduled sync', () => {
 });
 
 describe('API Gateway', () => {
-  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, /health, and CORS preflight', () => {
+  it('is a regional REST API declaring every route of api-routes.ts with its methods, each to the API function', () => {
     templates.services.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
-    const resources = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource'));
-    expect(resources.map((resource) => resource.Properties.PathPart).sort()).toEqual([
-      'health',
-      'movers',
-      '{date}',
-    ]);
+    const declared = gatewayRoutes(templates.services)
+      .filter((route) => route.methods.length > 0)
+      .map((route) => `${route.methods.join(',')} ${route.path}`);
+    const expected = Object.values(API_ROUTES).map(
+      (route) => `${[...route.methods].sort().join(',')} ${route.path}`,
+    );
+    expect(declared.sort()).toEqual(expected.sort());
+    expect(expected).toContain('GET,HEAD,OPTIONS /movers/{date}');
     const methods = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Method'));
-    const routes = methods.map((method) => {
-      const resource = Object.entries(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource')).find(
-        ([id]) => JSON.stringify(method.Properties.ResourceId) === JSON.stringify({ Ref: id }),
-      );
-      return `${method.Properties.HttpMethod} ${resource?.[1].Properties.PathPart}`;
-    });
-    expect(routes.sort()).toEqual([
-      'GET health',
-      'GET movers',
-      'GET {date}',
-      'HEAD health',
-      'HEAD movers',
-      'HEAD {date}',
-      'OPTIONS movers',
-      'OPTIONS {date}',
-    ]);
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',
@@ -345,6 +339,24 @@ describe('API Gateway', () => {
         },
       });
       expect(JSON.stringify(method.Properties.Integration)).toContain(apiFnId);
+    }
+  });
+
+  it('requires every path parameter of a route and declares its query parameters, all optional', () => {
+    const routes = gatewayRoutes(templates.services);
+    for (const route of Object.values(API_ROUTES)) {
+      const path = Object.fromEntries(
+        pathParameters(route).map((name) => [`method.request.path.${name}`, true]),
+      );
+      const query = Object.fromEntries(
+        queryParameters(route).map((name) => [`method.request.querystring.${name}`, false]),
+      );
+      const declared = routes.find((candidate) => candidate.path === route.path)?.parameters;
+      expect(declared, route.path).toEqual(
+        Object.fromEntries(
+          route.methods.map((method) => [method, method === 'OPTIONS' ? path : { ...query, ...path }]),
+        ),
+      );
     }
   });
 
