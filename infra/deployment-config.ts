@@ -80,7 +80,7 @@ type InfraKey = keyof typeof INFRA_CONTEXT;
 export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   const raw = Object.fromEntries(
     Object.keys(INFRA_CONTEXT).map((key) => [key, contextValue(node, key)]),
-  ) as Record<InfraKey, string>;
+  ) as Record<InfraKey, string | undefined>;
   // The application's loader is the one source of truth for what these accept; running it at synth
   // turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
   const app = parse(() =>
@@ -115,9 +115,13 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   };
 }
 
-/** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */
-function contextValue(node: ContextReader, key: string): string {
+/**
+ * Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. Undefined for a
+ * key that is not set and has no default (`watchlists`), as an unset variable is to the loader.
+ */
+function contextValue(node: ContextReader, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key) ?? DEFAULT_CONTEXT[key];
+  if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

@@ -73,7 +73,8 @@ export function onlyResource(
 
 export interface Statement {
   Effect: string;
-  Action: string | string[];
+  /** Sorted. */
+  Action: string[];
   Resource: unknown;
   Condition?: unknown;
 }
@@ -87,7 +88,14 @@ export function statementsOf(template: Template, stack: Stack, role: IRole): Sta
     ),
   );
   return policies
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .flatMap(
+      (policy) =>
+        (
+          policy.Properties.PolicyDocument as {
+            Statement: (Omit<Statement, 'Action'> & { Action: string | string[] })[];
+          }
+        ).Statement,
+    )
     .map((statement) => ({
       ...statement,
       Action: [statement.Action].flat().sort(),
@@ -137,4 +145,9 @@ export function cloudFrontApiPatterns(web: Template): string[] {
   return (distribution.CacheBehaviors as Record<string, unknown>[])
     .filter((behavior) => behavior.TargetOriginId === apiOrigin?.Id)
     .map((behavior) => String(behavior.PathPattern));
+}
+
+/** A statement on the table or its indexes. */
+export function isTableStatement(statement: Statement): boolean {
+  return statement.Action.some((action) => action.startsWith('dynamodb:'));
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { API_ROUTES, pathParameters, queryParameters } from '../../adapters/http/api-routes.ts';
 import {
   gatewayRoutes,
+  isTableStatement,
   logicalId,
   onlyResource,
   resourcesOfType,
@@ -119,7 +120,7 @@ describe('least privilege', () => {
   const twoListsTableArn = twoLists.services.resolve(twoLists.data.table.tableArn);
   const twoListsStatements = (role: IRole) =>
     statementsOf(twoLists.templates.services, twoLists.services, role).filter((statement) =>
-      statement.Action.some((action) => action.startsWith('dynamodb:')),
+      isTableStatement(statement),
     );
 
   it('lets the API function only read: every list, the market boards and the ticker reference, and each list on the winner-rows index', () => {
@@ -184,9 +185,7 @@ describe('least privilege', () => {
 
   it('gives the sync function, beyond the table, only its one parameter and the dead-letter queue', () => {
     const statements = statementsOf(templates.services, services, services.syncFunction.role as IRole);
-    expect(
-      statements.filter((statement) => !statement.Action.some((action) => action.startsWith('dynamodb:'))),
-    ).toEqual([
+    expect(statements.filter((statement) => !isTableStatement(statement))).toEqual([
       logWrite(syncFnId),
       xray,
       {
@@ -213,9 +212,7 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       },
     ]);
-    for (const statement of statements.filter((candidate) =>
-      candidate.Action.some((action) => action.startsWith('dynamodb:')),
-    )) {
+    for (const statement of statements.filter((candidate) => isTableStatement(candidate))) {
       expect(statement.Resource).toEqual(tableArn);
     }
   });
