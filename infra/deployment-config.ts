@@ -79,10 +79,15 @@ type InfraKey = keyof typeof INFRA_CONTEXT;
 /** Reads the context (cdk.json, `-c key=value`), applies defaults, and fails synth on any bad value. */
 export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   const raw = Object.fromEntries(
-    Object.keys(INFRA_CONTEXT).map((key) => [key, contextValue(node, key)]),
-  ) as Record<InfraKey, string | undefined>;
-  // The application's loader is the one source of truth for what these accept; running it at synth
-  // turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
+    Object.entries(INFRA_CONTEXT).map(([key, fallback]) => [
+      key,
+      contextValue(node, key) ?? String(fallback),
+    ]),
+  ) as Record<InfraKey, string>;
+  // The application's loader is the one source of truth for what these accept and for their defaults:
+  // it gets only the keys the context sets, as a Lambda's environment would hold them, so its rules
+  // (such as `watchlists` and the one-list `watchlist` being exclusive) hold at synth too. Running it
+  // here turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
   const app = parse(() =>
     loadConfig(
       Object.fromEntries(
@@ -115,13 +120,10 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   };
 }
 
-/**
- * Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. Undefined for a
- * key that is not set and has no default (`watchlists`), as an unset variable is to the loader.
- */
+/** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */
 function contextValue(node: ContextReader, key: string): string | undefined {
-  const value: unknown = node.tryGetContext(key) ?? DEFAULT_CONTEXT[key];
-  if (value === undefined) return undefined;
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
