@@ -1,7 +1,13 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { ConfigurationError, loadConfig, type AppConfig } from '../adapters/config/app-config.ts';
-import { SETTING_KEYS, SETTINGS, type Setting } from '../adapters/config/settings.ts';
+import {
+  describeSetting,
+  markdownTable,
+  SETTING_KEYS,
+  SETTINGS,
+  type Setting,
+} from '../adapters/config/settings.ts';
 
 /**
  * The infrastructure-only CDK context keys, with the defaults that deploy as is. cdk.json lists
@@ -18,6 +24,40 @@ export const INFRA_CONTEXT = {
   logLevel: 'INFO',
   reserveSyncConcurrency: true,
 } as const;
+
+/** What each infrastructure-only key does: docs/deployment.md's table is generated from this. */
+const INFRA_CONTEXT_HELP: Record<keyof typeof INFRA_CONTEXT, string> = {
+  stackPrefix: 'prefix of the stack names, to deploy a second copy side by side',
+  apiKeyParameterName: 'the SSM SecureString holding the Massive key',
+  apiThrottleRateLimit:
+    'API Gateway stage throttling, requests per second, for requests that miss the CloudFront cache or bypass it',
+  apiThrottleBurstLimit: 'API Gateway stage throttling burst, at least `apiThrottleRateLimit`',
+  alarmEmail: 'an address subscribed to the alarm topic (confirm the e-mail AWS sends); empty = none',
+  logRetentionDays: 'retention of the function and access logs, in days (a CloudWatch Logs period)',
+  logLevel: '`POWERTOOLS_LOG_LEVEL` of both functions: DEBUG, INFO, WARN or ERROR',
+  reserveSyncConcurrency:
+    'reserve one concurrent execution for the sync function, so two syncs never run at once (see "Sync ' +
+    'concurrency"); `false` on an account whose Lambda concurrency quota is too small to reserve any',
+};
+
+/**
+ * docs/deployment.md's context tables, generated (`npm run docs:config` writes them, a test keeps them
+ * equal): the application settings from the settings table, then the infrastructure-only keys.
+ */
+export function contextTables(): { readonly app: string; readonly infra: string } {
+  const app = SETTING_KEYS.flatMap((key) => {
+    const setting: Setting = SETTINGS[key];
+    return setting.context ? [[`\`${setting.context}\``, `\`${setting.env}\``, describeSetting(key)]] : [];
+  });
+  const infra = Object.entries(INFRA_CONTEXT_HELP).map(([key, help]) => {
+    const fallback = String(INFRA_CONTEXT[key as keyof typeof INFRA_CONTEXT]);
+    return [`\`${key}\``, fallback === '' ? '(none)' : `\`${fallback}\``, help];
+  });
+  return {
+    app: markdownTable(['context key', 'variable', 'meaning'], app),
+    infra: markdownTable(['context key', 'default', 'meaning'], infra),
+  };
+}
 
 /**
  * The application settings the stacks deploy, by CDK context key (`-c watchlist=AAPL,MSFT`). Their

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadConfig } from '../../adapters/config/app-config.ts';
 import { SETTING_KEYS, SETTINGS, type Setting } from '../../adapters/config/settings.ts';
 import { DEFAULT_CONTEXT, INFRA_CONTEXT, readDeploymentConfig } from '../../infra/deployment-config.ts';
+import { readFileSync } from 'node:fs';
+import { DEPLOYMENT_GUIDE, withGeneratedContextTables } from '../../scripts/config-table.ts';
 import { cdkJsonContext } from './app-fixture.ts';
 
 function contextOf(values: Record<string, unknown>) {
@@ -33,6 +35,13 @@ describe('deployment configuration from CDK context', () => {
       expect(DEFAULT_CONTEXT[setting.context], setting.context).toBe(setting.default);
     }
     expect(readDeploymentConfig(contextOf({})).app).toEqual(loadConfig({}));
+  });
+
+  it('docs/deployment.md lists every context key with its default as generated (npm run docs:config)', () => {
+    const guide = readFileSync(DEPLOYMENT_GUIDE, 'utf8');
+
+    expect(withGeneratedContextTables(guide)).toBe(guide);
+    for (const key of Object.keys(DEFAULT_CONTEXT)) expect(guide).toContain(`| \`${key}\``);
   });
 
   it('deploys as is: the defaults are a valid configuration', () => {
