@@ -13,6 +13,7 @@ import { registerBackfill } from './commands/backfill.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
+import { registerWatchlists } from './commands/watchlists.ts';
 import { registerWinners } from './commands/winners.ts';
 import { EXIT_OK, exitCodeOf, reportError } from './output.ts';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerBackfill(program);
   registerWinners(program);
+  registerWatchlists(program);
   registerDb(program);
   for (const command of program.commands) command.exitOverride();
   program.addHelpText(

@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { SyncProgress, SyncSummary } from '../core/index.ts';
-import { failureCauses, toSyncReport } from '../adapters/reporting/sync-report.ts';
+import type { SyncProgress, SyncSummary, SyncWatchlistsSummary } from '../core/index.ts';
+import { failureCauses, toSyncReport, toSyncWatchlistsReport } from '../adapters/reporting/sync-report.ts';
 import { EXIT_FAILURE, EXIT_OK, paletteFor, reportProblem } from './output.ts';
 
 /** A progress bar on a terminal, one plain line per session otherwise (logs, CI, pipes). */
@@ -69,4 +69,83 @@ function list(sessions: readonly string[]): string {
   if (sessions.length === 0) return '';
   const shown = sessions.slice(0, 5).join(', ');
   return ` (${shown}${sessions.length > 5 ? ', …' : ''})`;
+}
+
+// --- Watchlists (issue 14) ---------------------------------------------------------------------------
+
+/**
+ * Prints a run over the watchlists. One list prints exactly what a single-list run always printed; several
+ * print each list's summary under its name, then the run's calls (one fetch served them all).
+ */
+export function printWatchlistsSummary(summary: SyncWatchlistsSummary, json: boolean): number {
+  const [only] = summary.watchlists;
+  if (only && summary.watchlists.length === 1) return printSummary(only.summary, json);
+  const exitCode = summary.watchlists.some((list) => list.summary.failed.length > 0) ? EXIT_FAILURE : EXIT_OK;
+  if (json) {
+    const report = toSyncWatchlistsReport(summary);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return exitCode;
+  }
+  const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
+  const [soleCause] = causes;
+  const allFailed = summary.watchlists.every(
+    (list) => list.summary.failed.length === list.summary.missing.length,
+  );
+  if (soleCause !== undefined && causes.length === 1 && allFailed) {
+    reportProblem(soleCause);
+    return exitCode;
+  }
+  for (const { watchlist, summary: listSummary } of summary.watchlists) {
+    process.stdout.write(`Watchlist ${watchlist}:\n`);
+    printSummary(listSummary, false);
+  }
+  process.stdout.write(`Calls made: ${summary.callsMade} for ${summary.watchlists.length} watchlists.\n`);
+  return exitCode;
+}
+
+/** The union plan of a dry run: what the run would cost for every list together. */
+export function printWatchlistsPlan(summary: SyncWatchlistsSummary, json: boolean): void {
+  const { plan } = summary;
+  const [only] = summary.watchlists;
+  if (only && summary.watchlists.length === 1) {
+    printPlan(only.summary.missing, plan, json);
+    return;
+  }
+  if (json) {
+    const watchlists = summary.watchlists.map((list) => ({
+      watchlist: list.watchlist,
+      sessions: list.summary.missing,
+    }));
+    process.stdout.write(`${JSON.stringify({ dryRun: true, plan, watchlists }, null, 2)}\n`);
+    return;
+  }
+  const lines = summary.watchlists.map(({ watchlist, summary: listSummary }) => {
+    const missing = listSummary.missing;
+    const range = missing.length > 0 ? `, ${missing[0]} to ${missing[missing.length - 1]}` : '';
+    return `  ${watchlist}: would fill ${missing.length} session(s)${range}`;
+  });
+  process.stdout.write(
+    `${lines.join('\n')}\n` +
+      `Plan for every list together: ${plan.description} (${plan.calls} call(s), strategy ${plan.strategy}).\n`,
+  );
+}
+
+export function printPlan(
+  sessions: readonly string[],
+  plan: { strategy: string; calls: number; description: string } | undefined,
+  json: boolean,
+): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ dryRun: true, plan: plan ?? null, sessions }, null, 2)}\n`);
+    return;
+  }
+  if (sessions.length === 0) {
+    process.stdout.write('Nothing to fill: every session of the range is stored.\n');
+    return;
+  }
+  process.stdout.write(
+    `Would fill ${sessions.length} session(s), ${sessions[0]} to ${sessions[sessions.length - 1]}.\n` +
+      `Plan: ${plan?.description ?? 'none'} (${plan?.calls ?? 0} call(s), strategy ${plan?.strategy ?? 'none'}).\n` +
+      `Sessions: ${sessions.join(' ')}\n`,
+  );
 }

@@ -1,13 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Container, ContainerModule } from 'inversify';
-import type { Clock, StockQuoteProvider, WinnerRepository } from '../../core/index.ts';
-import { GetSessionResult, ListWinners, SyncWinners } from '../../core/index.ts';
+import type { BarArchive, Clock, StockQuoteProvider, Watchlist, WinnerRepository } from '../../core/index.ts';
+import {
+  GetSessionResult,
+  ListWatchlists,
+  ListWinners,
+  SyncWatchlists,
+  UnknownWatchlistError,
+} from '../../core/index.ts';
 import { SystemClock } from '../clock/system-clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { DynamoDbBarArchive } from '../dynamodb/dynamodb-bar-archive.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
 import { openRemoteStoreClient } from '../dynamodb/dynamodb-client.ts';
-import { MoversApi } from '../http/movers-api.ts';
+import { MoversApi, type WatchlistReaders } from '../http/movers-api.ts';
 import { ResponseCache } from '../http/response-cache.ts';
+import { InMemoryBarArchive } from '../memory/in-memory-bar-archive.ts';
+import { InMemoryWinnerRepository } from '../memory/in-memory-winner-repository.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
@@ -20,7 +29,11 @@ export interface ContainerOverrides {
   readonly clock?: Clock;
   readonly logger?: AppLogger;
   readonly quoteProvider?: StockQuoteProvider;
+  /** The default watchlist's store. With any store override, what is not overridden is in memory. */
   readonly winnerRepository?: WinnerRepository;
+  /** Each watchlist's store, by name (tests of several lists). */
+  readonly winnerRepositoryOf?: (watchlist: string) => WinnerRepository | undefined;
+  readonly barArchive?: BarArchive;
   /** The client of the store the CLI opened with `openWinnerStore`; the Lambda functions open theirs here. */
   readonly dynamoDbClient?: DynamoDBClient;
 }
@@ -48,22 +61,61 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
           }),
       )
       .inSingletonScope();
+    // Watchlists (issue 14): one store per configured list, one bar archive, all on one DynamoDB client.
+    const inMemory = overrides.winnerRepository !== undefined || overrides.winnerRepositoryOf !== undefined;
+    let client: DynamoDBClient | undefined;
+    const dynamoDbClient = () => (client ??= overrides.dynamoDbClient ?? openRemoteStoreClient(config.store));
+    bind(TOKENS.barArchive)
+      .toDynamicValue(
+        () =>
+          overrides.barArchive ??
+          (inMemory
+            ? new InMemoryBarArchive()
+            : new DynamoDbBarArchive({ client: dynamoDbClient(), tableName: config.store.tableName })),
+      )
+      .inSingletonScope();
     // Every write through the container (a sync inside `serve`) drops the API's cached answers at once.
-    bind(TOKENS.winnerRepository)
+    bind(TOKENS.winnerRepositories)
       .toDynamicValue((context) => {
-        const store =
-          overrides.winnerRepository ??
-          new DynamoDbWinnerRepository({
-            client: overrides.dynamoDbClient ?? openRemoteStoreClient(config.store),
-            tableName: config.store.tableName,
-            watchlist: config.watchlistName,
-            logger: context.get(TOKENS.logger),
-          });
         const cache = context.get(TOKENS.responseCache);
-        return new WriteNotifyingWinnerRepository(store, () => cache.clear());
+        const logger = context.get(TOKENS.logger);
+        const storeOf = (watchlist: string): WinnerRepository =>
+          overrides.winnerRepositoryOf?.(watchlist) ??
+          (watchlist === config.defaultWatchlist.name ? overrides.winnerRepository : undefined) ??
+          (inMemory
+            ? new InMemoryWinnerRepository()
+            : new DynamoDbWinnerRepository({
+                client: dynamoDbClient(),
+                tableName: config.store.tableName,
+                watchlist,
+                logger,
+              }));
+        return configuredLists(config, (watchlist) => {
+          return new WriteNotifyingWinnerRepository(storeOf(watchlist), () => cache.clear());
+        });
       })
       .inSingletonScope();
+    bind(TOKENS.winnerRepository)
+      .toDynamicValue((context) => context.get(TOKENS.winnerRepositories)(config.defaultWatchlist.name))
+      .inSingletonScope();
   });
+}
+
+/**
+ * One `make(name)` per configured list, made on first use; any other name is UnknownWatchlistError, so
+ * what is kept per name stays as bounded as the configuration.
+ */
+function configuredLists<T>(config: AppConfig, make: (watchlist: string) => T): (watchlist: string) => T {
+  const made = new Map<string, T>();
+  const names = config.watchlists.map((list) => list.name);
+  return (watchlist) => {
+    if (!names.includes(watchlist)) throw new UnknownWatchlistError(watchlist, names);
+    const existing = made.get(watchlist);
+    if (existing !== undefined) return existing;
+    const value = make(watchlist);
+    made.set(watchlist, value);
+    return value;
+  };
 }
 
 function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger): StockQuoteProvider {
@@ -80,44 +132,83 @@ function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger)
 
 /** Core classes carry no decorators: they are built here by factories from their ports. */
 const useCasesModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.syncWinners)
+  // Watchlists (issue 14): the sync of every list from one fetch, and each list's readers.
+  bind(TOKENS.syncWatchlists)
     .toResolvedValue(
-      (provider: StockQuoteProvider, repository: WinnerRepository, clock: Clock, config: AppConfig) =>
-        new SyncWinners(provider, repository, clock, {
-          symbols: config.watchlist,
+      (
+        provider: StockQuoteProvider,
+        archive: BarArchive,
+        repositoryOf: (watchlist: string) => WinnerRepository,
+        clock: Clock,
+        config: AppConfig,
+        logger: AppLogger,
+      ) =>
+        new SyncWatchlists(provider, archive, repositoryOf, clock, {
+          watchlists: config.watchlists,
           basis: config.basis,
           publishDelayMinutes: config.publishDelayMinutes,
+          onUnreadable: (unreadable) =>
+            logger.warn('archived bars could not be read back; fetching them again', { unreadable }),
         }),
-      [TOKENS.quoteProvider, TOKENS.winnerRepository, TOKENS.clock, TOKENS.config],
+      [
+        TOKENS.quoteProvider,
+        TOKENS.barArchive,
+        TOKENS.winnerRepositories,
+        TOKENS.clock,
+        TOKENS.config,
+        TOKENS.logger,
+      ],
+    )
+    .inSingletonScope();
+  bind(TOKENS.watchlistReaders)
+    .toResolvedValue(
+      (repositoryOf: (watchlist: string) => WinnerRepository, clock: Clock, config: AppConfig) =>
+        configuredLists(config, (name): WatchlistReaders => {
+          const repository = repositoryOf(name);
+          return {
+            watchlist: config.watchlists.find((list) => list.name === name) as Watchlist,
+            listWinners: new ListWinners(repository, clock, config.publishDelayMinutes),
+            getSessionResult: new GetSessionResult(repository),
+          };
+        }),
+      [TOKENS.winnerRepositories, TOKENS.clock, TOKENS.config],
+    )
+    .inSingletonScope();
+  bind(TOKENS.listWatchlists)
+    .toResolvedValue(
+      (repositoryOf: (watchlist: string) => WinnerRepository, config: AppConfig) =>
+        new ListWatchlists(config.watchlists, config.defaultWatchlist.name, repositoryOf),
+      [TOKENS.winnerRepositories, TOKENS.config],
     )
     .inSingletonScope();
   bind(TOKENS.listWinners)
     .toResolvedValue(
-      (repository: WinnerRepository, clock: Clock, config: AppConfig) =>
-        new ListWinners(repository, clock, config.publishDelayMinutes),
-      [TOKENS.winnerRepository, TOKENS.clock, TOKENS.config],
+      (readersOf: (watchlist: string) => WatchlistReaders, config: AppConfig) =>
+        readersOf(config.defaultWatchlist.name).listWinners,
+      [TOKENS.watchlistReaders, TOKENS.config],
     )
     .inSingletonScope();
   bind(TOKENS.getSessionResult)
     .toResolvedValue(
-      (repository: WinnerRepository) => new GetSessionResult(repository),
-      [TOKENS.winnerRepository],
+      (readersOf: (watchlist: string) => WatchlistReaders, config: AppConfig) =>
+        readersOf(config.defaultWatchlist.name).getSessionResult,
+      [TOKENS.watchlistReaders, TOKENS.config],
     )
     .inSingletonScope();
   bind(TOKENS.moversApi)
     .toResolvedValue(
       (
-        listWinners: ListWinners,
-        getSessionResult: GetSessionResult,
+        readersOf: (watchlist: string) => WatchlistReaders,
+        listWatchlists: ListWatchlists,
         repository: WinnerRepository,
         cache: ResponseCache,
         clock: Clock,
         config: AppConfig,
         logger: AppLogger,
-      ) => new MoversApi({ listWinners, getSessionResult, repository, cache, clock, config, logger }),
+      ) => new MoversApi({ readersOf, listWatchlists, repository, cache, clock, config, logger }),
       [
-        TOKENS.listWinners,
-        TOKENS.getSessionResult,
+        TOKENS.watchlistReaders,
+        TOKENS.listWatchlists,
         TOKENS.winnerRepository,
         TOKENS.responseCache,
         TOKENS.clock,

@@ -1,14 +1,16 @@
 import type { ServiceIdentifier } from 'inversify';
 import type {
+  BarArchive,
   Clock,
   GetSessionResult,
+  ListWatchlists,
   ListWinners,
   StockQuoteProvider,
-  SyncWinners,
+  SyncWatchlists,
   WinnerRepository,
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import type { MoversApi } from '../http/movers-api.ts';
+import type { MoversApi, WatchlistReaders } from '../http/movers-api.ts';
 import type { ResponseCache } from '../http/response-cache.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 
@@ -18,10 +20,24 @@ export const TOKENS = {
   clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,
   logger: Symbol.for('AppLogger') as ServiceIdentifier<AppLogger>,
   quoteProvider: Symbol.for('StockQuoteProvider') as ServiceIdentifier<StockQuoteProvider>,
+  /** The default watchlist's store. */
   winnerRepository: Symbol.for('WinnerRepository') as ServiceIdentifier<WinnerRepository>,
-  syncWinners: Symbol.for('SyncWinners') as ServiceIdentifier<SyncWinners>,
+  /** The default watchlist's readers. */
   listWinners: Symbol.for('ListWinners') as ServiceIdentifier<ListWinners>,
   getSessionResult: Symbol.for('GetSessionResult') as ServiceIdentifier<GetSessionResult>,
   moversApi: Symbol.for('MoversApi') as ServiceIdentifier<MoversApi>,
   responseCache: Symbol.for('ResponseCache') as ServiceIdentifier<ResponseCache>,
+  // Watchlists (issue 14)
+  barArchive: Symbol.for('BarArchive') as ServiceIdentifier<BarArchive>,
+  /** Each configured list's store (`WATCHLIST#<name>`); an unknown name throws UnknownWatchlistError. */
+  winnerRepositories: Symbol.for('WinnerRepositories') as ServiceIdentifier<
+    (watchlist: string) => WinnerRepository
+  >,
+  /** Each configured list's readers; an unknown name throws UnknownWatchlistError. */
+  watchlistReaders: Symbol.for('WatchlistReaders') as ServiceIdentifier<
+    (watchlist: string) => WatchlistReaders
+  >,
+  /** Sync and backfill of every list (or one): what `sync`, `backfill`, `serve` and the sync Lambda run. */
+  syncWatchlists: Symbol.for('SyncWatchlists') as ServiceIdentifier<SyncWatchlists>,
+  listWatchlists: Symbol.for('ListWatchlists') as ServiceIdentifier<ListWatchlists>,
 } as const;

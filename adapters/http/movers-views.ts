@@ -1,16 +1,21 @@
-import type { Basis, RankedMover, SessionResult, WinnersList } from '../../core/index.ts';
+import type {
+  Basis,
+  RankedMover,
+  SessionResult,
+  Watchlist,
+  WatchlistOverview,
+  WinnersList,
+} from '../../core/index.ts';
 import { sessionCloseTime } from '../../core/index.ts';
-import type { MoverRecord, MoversResponse, SessionResponse } from './api-contract.ts';
+import type { MoverRecord, MoversResponse, SessionResponse, WatchlistsResponse } from './api-contract.ts';
 
-/** What the movers view says about the deployment besides the data. */
-export interface MoversViewSettings {
-  readonly basis: Basis;
-  readonly watchlist: readonly string[];
-  readonly watchlistName: string;
-}
-
-/** The body of `GET /movers`, which `stocks-cli winners` prints too. */
-export function moversView(days: number, list: WinnersList, settings: MoversViewSettings): MoversResponse {
+/** The body of `GET /movers` (the default list) and `/watchlists/{name}/movers`, which `stocks-cli winners` prints too. */
+export function moversView(
+  days: number,
+  list: WinnersList,
+  basis: Basis,
+  watchlist: Watchlist,
+): MoversResponse {
   const data = list.results.map((result) => ({
     date: result.date,
     ...moverView(result.winner),
@@ -29,10 +34,10 @@ export function moversView(days: number, list: WinnersList, settings: MoversView
     asOf: list.asOf,
     // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
     asOfTime: sessionCloseTime(list.asOf).toISOString(),
-    basis: settings.basis,
+    basis,
     source: sources.size === 0 ? null : sources.size === 1 ? ([...sources][0] ?? null) : 'mixed',
-    watchlist: settings.watchlist,
-    watchlistName: settings.watchlistName,
+    watchlist: watchlist.symbols,
+    watchlistName: watchlist.name,
   };
 }
 
@@ -46,6 +51,19 @@ export function sessionView(result: SessionResult): SessionResponse {
     winner: moverView(result.winner),
     ranking: result.ranking.map((mover, index) => ({ rank: index + 1, ...moverView(mover) })),
     excluded: result.excluded,
+  };
+}
+
+/** The body of `GET /watchlists`, which `stocks-cli watchlists --json` prints too. */
+export function watchlistsView(overviews: readonly WatchlistOverview[]): WatchlistsResponse {
+  return {
+    watchlists: overviews.map((overview) => ({
+      name: overview.name,
+      symbols: overview.symbols,
+      sessionsStored: overview.sessionsStored,
+      latestSession: overview.latestSession ?? null,
+      isDefault: overview.isDefault,
+    })),
   };
 }
 

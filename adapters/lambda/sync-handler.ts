@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from 'zod';
-import type { SyncWinners } from '../../core/index.ts';
+import type { SyncWatchlists } from '../../core/index.ts';
 import { createContainer } from '../composition/container.ts';
 import { TOKENS } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { createLambdaLogger } from '../observability/logger.ts';
-import { failureCauses, toSyncReport, type SyncReport } from '../reporting/sync-report.ts';
+import {
+  failureCauses,
+  toSyncWatchlistsReport,
+  type SyncWatchlistsReport,
+} from '../reporting/sync-report.ts';
 
 const sessions = SETTINGS.syncSessions.range;
 
@@ -18,10 +22,9 @@ const scheduledEvent = z
   .nullish();
 
 export class SyncFailedError extends Error {
-  constructor(readonly report: SyncReport) {
-    super(
-      `Sync failed for ${report.failed.length} session(s): ${report.failed[0]?.message ?? 'unknown error'}`,
-    );
+  constructor(readonly report: SyncWatchlistsReport) {
+    const failed = report.watchlists.flatMap((list) => list.failed);
+    super(`Sync failed for ${failed.length} session(s): ${failed[0]?.message ?? 'unknown error'}`);
     this.name = 'SyncFailedError';
   }
 }
@@ -47,36 +50,42 @@ async function currentMassiveKey(): Promise<string | undefined> {
   return keyParameter.provider.get(keyParameter.name, { decrypt: true, maxAge: MASSIVE_KEY_MAX_AGE_SECONDS });
 }
 
-let wired: { readonly key: string | undefined; readonly syncWinners: SyncWinners } | undefined;
+let wired: { readonly key: string | undefined; readonly syncWatchlists: SyncWatchlists } | undefined;
 
 /**
  * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
  * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
  */
-async function syncWinnersWithCurrentKey(): Promise<SyncWinners> {
+async function syncWithCurrentKey(): Promise<SyncWatchlists> {
   const key = await currentMassiveKey();
-  if (wired && wired.key === key) return wired.syncWinners;
+  if (wired && wired.key === key) return wired.syncWatchlists;
   if (!key) logger.warn('No Massive API key configured: syncing SIMULATED market data');
   if (wired) logger.info('Massive API key changed in SSM: using the new one');
-  const syncWinners = createContainer({ ...config, massiveApiKey: key }, { logger }).get(TOKENS.syncWinners);
-  wired = { key, syncWinners };
-  return syncWinners;
+  const syncWatchlists = createContainer({ ...config, massiveApiKey: key }, { logger }).get(
+    TOKENS.syncWatchlists,
+  );
+  wired = { key, syncWatchlists };
+  return syncWatchlists;
 }
 
 // Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
-await syncWinnersWithCurrentKey();
+await syncWithCurrentKey();
 
-/** Runs the scheduled sync. Not-yet-available data is success; a failure throws so retries and the DLQ see it. */
-export async function handler(event: unknown): Promise<SyncReport> {
+/**
+ * Runs the scheduled sync of every watchlist, from one fetch. Not-yet-available data is success; a failure
+ * of any list throws so retries and the DLQ see it (the retry fetches nothing the archive already holds).
+ */
+export async function handler(event: unknown): Promise<SyncWatchlistsReport> {
   const input = scheduledEvent.safeParse(event);
   if (!input.success) throw new Error(`Unexpected schedule input: ${input.error.issues[0]?.message}`);
-  const syncWinners = await syncWinnersWithCurrentKey();
-  const summary = await syncWinners.execute({
+  const syncWatchlists = await syncWithCurrentKey();
+  const summary = await syncWatchlists.execute({
     window: { sessions: input.data?.sessions ?? config.syncSessions },
   });
-  const report = toSyncReport(summary);
-  if (summary.failed.length > 0) {
-    logger.error('sync failed', { ...report, causes: failureCauses(summary) });
+  const report = toSyncWatchlistsReport(summary);
+  const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
+  if (causes.length > 0) {
+    logger.error('sync failed', { ...report, causes });
     throw new SyncFailedError(report);
   }
   logger.info('sync finished', { ...report });

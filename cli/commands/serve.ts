@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { messageOf, nextScheduledSync, type Clock, type SyncSummary } from '../../core/index.ts';
+import { messageOf, nextScheduledSync, type Clock, type SyncWatchlistsSummary } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -128,25 +128,30 @@ class PeriodicSync {
   /** `due`: the scheduled instant this run is for; a timer that fires a moment early must not run it twice. */
   private async run(due = 0): Promise<void> {
     const { logger, container, config } = this.runtime;
-    let summary: SyncSummary | undefined;
+    let summary: SyncWatchlistsSummary | undefined;
     try {
+      // Every watchlist, from one fetch.
       summary = await container
-        .get(TOKENS.syncWinners)
+        .get(TOKENS.syncWatchlists)
         .execute({ window: { sessions: config.syncSessions }, signal: this.stopSignal });
-      logger.info('sync finished', {
-        stored: summary.stored.length,
-        alreadyPresent: summary.alreadyPresent.length,
-        notYetAvailable: summary.notYetAvailable.length,
-        failed: summary.failed.length,
-      });
       const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
-      for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
+      for (const { watchlist, summary: list } of summary.watchlists) {
+        logger.info('sync finished', {
+          watchlist,
+          stored: list.stored.length,
+          alreadyPresent: list.alreadyPresent.length,
+          notYetAvailable: list.notYetAvailable.length,
+          failed: list.failed.length,
+        });
+        for (const cause of failureCauses(list)) logger.error('sync failure', { watchlist, cause });
+      }
+      logger.info('sync calls', { callsMade: summary.callsMade });
     } catch (error) {
       logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
     const now = this.clock.now().getTime();
-    const failed = !summary || summary.failed.length > 0;
+    const failed = !summary || summary.watchlists.some((list) => list.summary.failed.length > 0);
     const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
     logger.info('next sync', { at: new Date(next).toISOString() });
     this.timer = setTimeout(() => void this.run(next), next - now);

@@ -2,9 +2,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/index.ts';
 import type { GlobalOptions } from '../runtime.ts';
+import { selectedWatchlist, watchlistOption } from '../watchlist-option.ts';
 
 interface SyncOptions extends GlobalOptions {
   sessions?: number;
+  watchlist?: string;
   json?: boolean;
 }
 
@@ -20,26 +22,35 @@ function parseSessions(value: string): number {
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('Fill the last K sessions that have no stored winner (what the scheduler runs).')
+    .description(
+      'Fill the last K sessions that have no stored winner, for every watchlist from one fetch (what the scheduler runs).',
+    )
     .option(
       '--sessions <k>',
       `sessions to look back over, 1-${MAX_SYNC_SESSIONS} (default SYNC_SESSIONS or 10)`,
       parseSessions,
     )
+    .addOption(watchlistOption('only this watchlist'))
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExamples:\n  $ stocks-cli sync\n  $ stocks-cli sync --sessions 30 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stocks-cli sync\n  $ stocks-cli sync --sessions 30 --json\n  $ stocks-cli sync --watchlist ev',
+    )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<SyncOptions>();
       // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
-      const [{ configFrom, openRuntime }, { printSummary }] = await Promise.all([
+      const [{ configFrom, openRuntime }, { printWatchlistsSummary }] = await Promise.all([
         import('../runtime.ts'),
         import('../sync-output.ts'),
       ]);
-      const runtime = await openRuntime(configFrom(options, { syncSessions: options.sessions }));
+      const config = configFrom(options, { syncSessions: options.sessions });
+      const watchlist = selectedWatchlist(config, options.watchlist);
+      const runtime = await openRuntime(config);
       try {
-        const syncWinners = runtime.container.get(TOKENS.syncWinners);
-        const summary = await syncWinners.execute({ window: { sessions: runtime.config.syncSessions } });
-        process.exitCode = printSummary(summary, options.json ?? false);
+        const summary = await runtime.container
+          .get(TOKENS.syncWatchlists)
+          .execute({ window: { sessions: runtime.config.syncSessions }, watchlist });
+        process.exitCode = printWatchlistsSummary(summary, options.json ?? false);
       } finally {
         await runtime.close();
       }

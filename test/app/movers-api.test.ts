@@ -59,6 +59,7 @@ function countingStore(): { store: WinnerRepository; reads: () => number } {
     get: (date) => (reads++, inner.get(date)),
     latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
     storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
+    countSessions: () => (reads++, inner.countSessions()),
   };
   return { store, reads: () => reads };
 }
@@ -347,6 +348,7 @@ describe('the cache of finished answers', () => {
       saveMany: (results, options) => inner.saveMany(results, options),
       get: (date) => inner.get(date),
       storedSessions: (from, to) => inner.storedSessions(from, to),
+      countSessions: () => inner.countSessions(),
       latestWinners: async (limit, onOrBefore) => ({
         rows: (await inner.latestWinners(limit, onOrBefore)).rows,
         unreadable: [{ date: '2026-11-19', reason: 'the stored item is damaged' }],
@@ -372,6 +374,7 @@ describe('the cache of finished answers', () => {
       },
       storedSessions: (from, to) => inner.storedSessions(from, to),
       latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
+      countSessions: () => inner.countSessions(),
     };
     const api = (await containerWith([], {}, damaged)).get(TOKENS.moversApi);
 
