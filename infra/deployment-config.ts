@@ -149,8 +149,8 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
     ...infra.data,
     app,
     sharedEnvironment: {
-      WATCHLIST: app.watchlist.join(','),
-      WATCHLIST_NAME: app.watchlistName,
+      // Every list in the one form, whichever form the context used: the loader refuses both forms at once.
+      WATCHLISTS: app.watchlists.map((list) => `${list.name}=${list.symbols.join(',')}`).join(';'),
       BASIS: app.basis,
       SYNC_TIMES_ET: app.syncTimesEt.join(','),
       PUBLISH_DELAY_MINUTES: String(app.publishDelayMinutes),

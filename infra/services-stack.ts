@@ -166,7 +166,10 @@ export class ServicesStack extends Stack {
       },
     });
 
-    const partitions = tablePartitions([config.app.watchlistName], DEPLOYED_SOURCE);
+    const partitions = tablePartitions(
+      config.app.watchlists.map((list) => list.name),
+      DEPLOYED_SOURCE,
+    );
     this.grantTableAccess(this.apiFunction, table, TABLE_ACCESS.api, partitions);
     this.grantTableAccess(this.syncFunction, table, TABLE_ACCESS.sync, partitions);
     // SecureStrings under the AWS managed key aws/ssm need no kms:Decrypt in the role: that key's

@@ -66,13 +66,38 @@ describe('deployment configuration from CDK context', () => {
         logRetentionDays: '90',
       }),
     );
-    expect(config.sharedEnvironment.WATCHLIST).toBe('NFLX,AMD');
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('default=NFLX,AMD');
     expect(config.app.syncSessions).toBe(25);
     expect(config.apiThrottleRateLimit).toBe(7);
     expect(config.logRetentionDays).toBe(90);
   });
 
+  it('deploys every list of `watchlists`, and hands the functions the lists the loader read', () => {
+    const config = readDeploymentConfig(contextOf({ watchlists: 'default=AAPL,MSFT; ev=TSLA,RIVN' }));
+
+    expect(config.app.watchlists).toEqual([
+      { name: 'default', symbols: ['AAPL', 'MSFT'] },
+      { name: 'ev', symbols: ['TSLA', 'RIVN'] },
+    ]);
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('default=AAPL,MSFT;ev=TSLA,RIVN');
+    expect(loadConfig(config.sharedEnvironment).watchlists).toEqual(config.app.watchlists);
+  });
+
+  it('keeps a deployment configured with the one-list `watchlist` and `watchlistName` working', () => {
+    const config = readDeploymentConfig(contextOf({ watchlist: 'NFLX,AMD', watchlistName: 'chips' }));
+
+    expect(config.app.watchlists).toEqual([{ name: 'chips', symbols: ['NFLX', 'AMD'] }]);
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('chips=NFLX,AMD');
+    expect(loadConfig(config.sharedEnvironment)).toMatchObject({
+      watchlistName: 'chips',
+      watchlist: ['NFLX', 'AMD'],
+    });
+  });
+
   it.each([
+    [{ watchlists: 'default=AAPL;Bad Name=MSFT' }, /CDK context is invalid[\s\S]*WATCHLISTS[\s\S]*Bad Name/],
+    [{ watchlists: 'default=AAPL;ev=TSLA;ev=RIVN' }, /WATCHLISTS[\s\S]*named twice: ev/],
+    [{ watchlists: 'default=AAPL', watchlist: 'MSFT' }, /WATCHLISTS[\s\S]*WATCHLIST[\s\S]*one form/],
     [{ watchlist: 'AAPL,not a ticker' }, /CDK context is invalid[\s\S]*WATCHLIST/],
     [{ basis: 'high-to-low' }, /BASIS/],
     [{ syncTimesEt: '4pm' }, /SYNC_TIMES_ET/],

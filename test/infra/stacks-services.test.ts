@@ -68,8 +68,7 @@ describe('functions', () => {
     const variables = (id: string) =>
       (functionProperties(id).Environment as { Variables: Record<string, unknown> }).Variables;
     const shared = {
-      WATCHLIST: 'AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
-      WATCHLIST_NAME: 'default',
+      WATCHLISTS: 'default=AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
       BASIS: 'open-to-close',
       SYNC_TIMES_ET: '16:30,00:30',
       PUBLISH_DELAY_MINUTES: '0',
@@ -418,7 +417,7 @@ describe('alarms', () => {
 });
 
 describe('configuration by context', () => {
-  it('carries the watchlist, basis, schedules and throttling into the stacks', () => {
+  it('carries the one-list shorthand of older deployments, basis, schedules and throttling into the stacks', () => {
     const custom = synthesizeApp({
       watchlist: ['NFLX', 'AMD'],
       watchlistName: 'chips',
@@ -434,8 +433,7 @@ describe('configuration by context', () => {
     );
     for (const env of envs) {
       expect(env).toMatchObject({
-        WATCHLIST: 'NFLX,AMD',
-        WATCHLIST_NAME: 'chips',
+        WATCHLISTS: 'chips=NFLX,AMD',
         BASIS: 'close-to-close',
         SYNC_TIMES_ET: '17:05,01:15,06:00',
       });
