@@ -50,6 +50,12 @@ const PROBES = [
   '/health/',
   '/healthz',
   '/watchlists',
+  '/watchlists/',
+  '/watchlists/default',
+  '/watchlists/default/movers',
+  `/watchlists/default/movers/${STORED_SESSION}`,
+  '/watchlists/default/movers/a/b',
+  '/watchlistsx',
   '/market/movers',
 ];
 
