@@ -13,6 +13,8 @@ import {
 } from './app-fixture.ts';
 
 const { data, services, templates } = synthesizeApp();
+/** A deployment of two lists, as `-c watchlists=...` gives it. */
+const twoLists = synthesizeApp({ watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN' });
 
 function functionProperties(fnLogicalId: string): Record<string, unknown> {
   const fn = resourcesOfType(templates.services, 'AWS::Lambda::Function')[fnLogicalId];
@@ -115,7 +117,6 @@ describe('least privilege', () => {
     'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions },
   });
   const lists = ['WATCHLIST#default', 'WATCHLIST#ev'];
-  const twoLists = synthesizeApp({ watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN' });
   const twoListsTableArn = twoLists.services.resolve(twoLists.data.table.tableArn);
   const twoListsStatements = (role: IRole) =>
     statementsOf(twoLists.templates.services, twoLists.services, role).filter((statement) =>
@@ -259,9 +260,23 @@ describe('scheduled sync', () => {
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
         },
       });
-      expect(JSON.parse((schedule.Properties.Target as { Input: string }).Input)).toMatchObject({
+    }
+  });
+
+  it('invokes one sync per run that names no list and no window: the handler then syncs every list and the market', () => {
+    const schedules = Object.values(resourcesOfType(twoLists.templates.services, 'AWS::Scheduler::Schedule'));
+    const twoListsSyncFnId = logicalId(twoLists.services, twoLists.services.syncFunction.node.defaultChild);
+    // One schedule a sync time, however many lists: each run is one invocation covering all of them.
+    expect(schedules).toHaveLength(2);
+    for (const schedule of schedules) {
+      const target = schedule.Properties.Target as { Arn: unknown; Input: string };
+      expect(target.Arn).toEqual({ 'Fn::GetAtt': [twoListsSyncFnId, 'Arn'] });
+      expect(JSON.parse(target.Input)).toEqual({
         trigger: 'schedule',
+        scheduleArn: '<aws.scheduler.schedule-arn>',
         scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attemptNumber: '<aws.scheduler.attempt-number>',
       });
     }
   });
