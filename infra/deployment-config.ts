@@ -7,6 +7,7 @@ import {
   SETTING_KEYS,
   SETTINGS,
   type Setting,
+  type SettingKey,
 } from '../adapters/config/settings.ts';
 
 /**
@@ -148,16 +149,43 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   return {
     ...infra.data,
     app,
-    sharedEnvironment: {
-      // Every list in the one form, whichever form the context used: the loader refuses both forms at once.
-      WATCHLISTS: app.watchlists.map((list) => `${list.name}=${list.symbols.join(',')}`).join(';'),
-      BASIS: app.basis,
-      SYNC_TIMES_ET: app.syncTimesEt.join(','),
-      PUBLISH_DELAY_MINUTES: String(app.publishDelayMinutes),
-    },
+    sharedEnvironment: sharedEnvironment(app),
     massiveBaseUrl: app.massiveBaseUrl,
     massiveRateLimitPerMinute: app.rateLimitPerMinute,
   };
+}
+
+/** The deployed settings only one function reads: the services stack sets each in that function alone. */
+export const ONE_FUNCTION_SETTINGS = {
+  corsOrigin: 'api',
+  syncSessions: 'sync',
+  massiveBaseUrl: 'sync',
+  rateLimitPerMinute: 'sync',
+} as const satisfies Partial<Record<SettingKey, 'api' | 'sync'>>;
+/** The one-list shorthand: deployed folded into WATCHLISTS, since the loader refuses both forms at once. */
+const WATCHLIST_SHORTHAND: readonly SettingKey[] = ['watchlist', 'watchlistName'];
+
+/**
+ * Every other deployed setting (a context key in the settings table), as the loader read it, in the
+ * environment of both functions: a setting given a context key reaches them with no change here.
+ */
+function sharedEnvironment(app: AppConfig): Record<string, string> {
+  const shared = SETTING_KEYS.filter(
+    (key) =>
+      (SETTINGS[key] as Setting).context !== undefined &&
+      !(key in ONE_FUNCTION_SETTINGS) &&
+      !WATCHLIST_SHORTHAND.includes(key),
+  );
+  return Object.fromEntries(shared.map((key) => [SETTINGS[key].env, environmentValue(app, key)]));
+}
+
+/** A setting's value as its variable is written: lists comma-separated, watchlists `name=A,B;name=C`. */
+function environmentValue(app: AppConfig, key: SettingKey): string {
+  if (key === 'watchlists') {
+    return app.watchlists.map((list) => `${list.name}=${list.symbols.join(',')}`).join(';');
+  }
+  const value: unknown = app[key as keyof AppConfig];
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 /** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */

@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../adapters/config/app-config.ts';
+import { SETTING_KEYS, SETTINGS, type Setting } from '../../adapters/config/settings.ts';
 import { API_ROUTES, pathParameters, queryParameters } from '../../adapters/http/api-routes.ts';
 import {
   gatewayRoutes,
@@ -11,6 +14,7 @@ import {
   statementsOf,
   synthesizeApp,
 } from './app-fixture.ts';
+import { ONE_FUNCTION_SETTINGS } from '../../infra/deployment-config.ts';
 
 const { data, services, templates } = synthesizeApp();
 /** A deployment of two lists, as `-c watchlists=...` gives it. */
@@ -94,6 +98,45 @@ describe('functions', () => {
     const everything = JSON.stringify(templates.services.toJSON());
     expect(everything).not.toContain('MASSIVE_API_KEY"');
     expect(everything).not.toMatch(/SecureString|resolve:ssm-secure/);
+  });
+});
+
+describe('deployed settings', () => {
+  const custom = synthesizeApp({
+    watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN',
+    basis: 'close-to-close',
+    publishDelayMinutes: '15',
+    syncSessions: '20',
+    corsOrigin: 'https://winners.example.com',
+    syncTimesEt: '17:05,01:15',
+    massiveBaseUrl: 'https://massive.example.com',
+    massiveRateLimitPerMinute: '100',
+  });
+  const environmentOf = (fn: IFunction) => {
+    const resource = resourcesOfType(custom.templates.services, 'AWS::Lambda::Function')[
+      logicalId(custom.services, fn.node.defaultChild)
+    ];
+    const variables = (resource?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // TABLE_NAME is a reference to the table, resolved at deploy time.
+    return Object.fromEntries(
+      Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  };
+
+  it('reach the functions: each environment loads to the configuration the synth validated', () => {
+    const loaded = {
+      api: loadConfig(environmentOf(custom.services.apiFunction)),
+      sync: loadConfig(environmentOf(custom.services.syncFunction)),
+    };
+    for (const key of SETTING_KEYS) {
+      if ((SETTINGS[key] as Setting).context === undefined) continue;
+      const only: string | undefined = (ONE_FUNCTION_SETTINGS as Partial<Record<string, string>>)[key];
+      for (const fn of ['api', 'sync'] as const) {
+        if (only === undefined || only === fn)
+          expect(loaded[fn][key], `${fn}: ${key}`).toEqual(custom.config.app[key]);
+      }
+    }
+    expect(loaded.sync.watchlists.map((list) => list.name)).toEqual(['default', 'ev']);
   });
 });
 
