@@ -181,20 +181,6 @@ const useCasesModule = new ContainerModule(({ bind }) => {
       [TOKENS.winnerRepositories, TOKENS.config],
     )
     .inSingletonScope();
-  bind(TOKENS.listWinners)
-    .toResolvedValue(
-      (readersOf: (watchlist: string) => WatchlistReaders, config: AppConfig) =>
-        readersOf(config.defaultWatchlist.name).listWinners,
-      [TOKENS.watchlistReaders, TOKENS.config],
-    )
-    .inSingletonScope();
-  bind(TOKENS.getSessionResult)
-    .toResolvedValue(
-      (readersOf: (watchlist: string) => WatchlistReaders, config: AppConfig) =>
-        readersOf(config.defaultWatchlist.name).getSessionResult,
-      [TOKENS.watchlistReaders, TOKENS.config],
-    )
-    .inSingletonScope();
   bind(TOKENS.moversApi)
     .toResolvedValue(
       (

@@ -2,9 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type {
   BarArchive,
   Clock,
-  GetSessionResult,
   ListWatchlists,
-  ListWinners,
   StockQuoteProvider,
   SyncWatchlists,
   WinnerRepository,
@@ -22,9 +20,6 @@ export const TOKENS = {
   quoteProvider: Symbol.for('StockQuoteProvider') as ServiceIdentifier<StockQuoteProvider>,
   /** The default watchlist's store. */
   winnerRepository: Symbol.for('WinnerRepository') as ServiceIdentifier<WinnerRepository>,
-  /** The default watchlist's readers. */
-  listWinners: Symbol.for('ListWinners') as ServiceIdentifier<ListWinners>,
-  getSessionResult: Symbol.for('GetSessionResult') as ServiceIdentifier<GetSessionResult>,
   moversApi: Symbol.for('MoversApi') as ServiceIdentifier<MoversApi>,
   responseCache: Symbol.for('ResponseCache') as ServiceIdentifier<ResponseCache>,
   // Watchlists (issue 14)

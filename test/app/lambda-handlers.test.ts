@@ -88,9 +88,32 @@ describe('sync handler', () => {
     const first = await handler(schedulerEvent());
     const second = await handler(schedulerEvent());
 
-    expect(first.watchlists[0]?.stored).toEqual(lastSessions(4, latestCompletedSession(new Date())).reverse());
+    expect(first.watchlists[0]?.stored).toEqual(
+      lastSessions(4, latestCompletedSession(new Date())).reverse(),
+    );
     expect(second.watchlists[0]?.stored).toEqual([]);
     expect(second.watchlists[0]?.alreadyPresent).toBe(4);
+  });
+
+  it('syncs every watchlist of WATCHLISTS into its own partition', async () => {
+    const { tableName } = await coldStart({
+      SYNC_SESSIONS: '3',
+      WATCHLISTS: 'default=AAPL,MSFT;ev=TSLA,RIVN',
+    });
+    const { handler } = await import('../../adapters/lambda/sync-handler.ts');
+
+    const report = await handler(schedulerEvent());
+
+    expect(report.watchlists.map((list) => [list.watchlist, list.stored.length])).toEqual([
+      ['default', 3],
+      ['ev', 3],
+    ]);
+    const client = createLocalDynamoDbClient(server.endpoint);
+    const ev = new DynamoDbWinnerRepository({ client, tableName, watchlist: 'ev' });
+    const newest = await ev.latestWinners(3);
+    client.destroy();
+    expect(newest.rows.every((row) => ['TSLA', 'RIVN'].includes(row.winner.symbol))).toBe(true);
+    expect(newest.rows).toHaveLength(3);
   });
 
   it('takes the number of sessions from the schedule input and rejects malformed input', async () => {

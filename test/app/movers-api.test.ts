@@ -11,6 +11,7 @@ import type { MoversApi } from '../../adapters/http/movers-api.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { addDays, type WinnerRepository } from '../../core/index.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
+import { readCounting } from '../support/read-counting-repository.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 /** Names an object inherits: as query keys they are unknown parameters like any other. */
@@ -51,17 +52,8 @@ async function containerWith(
 
 /** Counts the reads that reach the store. */
 function countingStore(): { store: WinnerRepository; reads: () => number } {
-  const inner = new InMemoryWinnerRepository();
-  let reads = 0;
-  const store: WinnerRepository = {
-    save: (result, options) => inner.save(result, options),
-    saveMany: (results, options) => inner.saveMany(results, options),
-    get: (date) => (reads++, inner.get(date)),
-    latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
-    storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
-    countSessions: () => (reads++, inner.countSessions()),
-  };
-  return { store, reads: () => reads };
+  const counter = { reads: 0 };
+  return { store: readCounting(new InMemoryWinnerRepository(), counter), reads: () => counter.reads };
 }
 
 async function get(api: MoversApi, path: string, headers: Record<string, string> = {}) {

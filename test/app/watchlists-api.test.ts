@@ -8,8 +8,8 @@ import { loadConfig } from '../../adapters/config/app-config.ts';
 import type { WatchlistsResponse } from '../../adapters/http/api-contract.ts';
 import type { MoversApi } from '../../adapters/http/movers-api.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
-import type { WinnerRepository } from '../../core/index.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
+import { readCounting } from '../support/read-counting-repository.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 // Monday 2026-11-23 09:00 ET: the latest completed session is Friday 2026-11-20.
@@ -39,23 +39,15 @@ async function threeLists(): Promise<Lists> {
         .build(),
     );
   }
-  let reads = 0;
-  const counted = (store: WinnerRepository): WinnerRepository => ({
-    save: (result, options) => store.save(result, options),
-    saveMany: (results, options) => store.saveMany(results, options),
-    get: (date) => (reads++, store.get(date)),
-    latestWinners: (limit, onOrBefore) => (reads++, store.latestWinners(limit, onOrBefore)),
-    storedSessions: (from, to) => (reads++, store.storedSessions(from, to)),
-    countSessions: () => (reads++, store.countSessions()),
-  });
+  const counter = { reads: 0 };
   const container = createContainer(loadConfig({ WATCHLISTS }), {
     clock: new FixedClock(NOW),
     winnerRepositoryOf: (name) => {
       const store = stores.get(name);
-      return store && counted(store);
+      return store && readCounting(store, counter);
     },
   });
-  return { api: container.get(TOKENS.moversApi), stores, reads: () => reads };
+  return { api: container.get(TOKENS.moversApi), stores, reads: () => counter.reads };
 }
 
 async function get(api: MoversApi, path: string, method = 'GET') {

@@ -75,6 +75,15 @@ describe('backfill of several watchlists', () => {
     expect(ev.count).toBe(MARCH.length);
     expect(new Set(plain.data.map((row) => row.symbol))).not.toContain('RIVN');
     expect(ev.data.every((row) => ['TSLA', 'RIVN'].includes(row.symbol))).toBe(true);
+    const exported = await runCli(['db', 'export'], env);
+    const partitions = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { pk: { S: string } }).pk.S)
+      .filter((pk) => pk.startsWith('WATCHLIST#'));
+    expect(partitions.filter((pk) => pk === 'WATCHLIST#default')).toHaveLength(MARCH.length);
+    expect(partitions.filter((pk) => pk === 'WATCHLIST#ev')).toHaveLength(MARCH.length);
+    expect(partitions).toHaveLength(2 * MARCH.length);
   });
 
   it('makes no call when a list of tracked tickers is added, and stores that list', async () => {

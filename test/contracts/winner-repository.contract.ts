@@ -94,7 +94,9 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
     it('counts stored sessions: none when empty, a rewritten session once', async () => {
       const repository = await newRepository();
       expect(await repository.countSessions()).toBe(0);
-      await repository.saveMany(['2026-11-18', '2026-11-19'].map((date) => aSessionResult().on(date).build()));
+      await repository.saveMany(
+        ['2026-11-18', '2026-11-19'].map((date) => aSessionResult().on(date).build()),
+      );
       await repository.save(aSessionResult().on('2026-11-19').build(), { overwrite: true });
 
       expect(await repository.countSessions()).toBe(2);
