@@ -16,7 +16,7 @@ import {
 } from './app-fixture.ts';
 import { ONE_FUNCTION_SETTINGS } from '../../infra/deployment-config.ts';
 
-const { data, services, templates } = synthesizeApp();
+const { config, data, services, templates } = synthesizeApp();
 /** A deployment of two lists, as `-c watchlists=...` gives it. */
 const twoLists = synthesizeApp({ watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN' });
 
@@ -73,11 +73,15 @@ describe('functions', () => {
   it('configure the application through the environment, with no secret in it', () => {
     const variables = (id: string) =>
       (functionProperties(id).Environment as { Variables: Record<string, unknown> }).Variables;
-    const shared = {
+    // The settings both functions read (every deployed one: see "deployed settings"), then the stack's own.
+    expect(config.sharedEnvironment).toMatchObject({
       WATCHLISTS: 'default=AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
       BASIS: 'open-to-close',
       SYNC_TIMES_ET: '16:30,00:30',
       PUBLISH_DELAY_MINUTES: '0',
+    });
+    const shared = {
+      ...config.sharedEnvironment,
       TABLE_NAME: services.resolve(data.table.tableName),
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
