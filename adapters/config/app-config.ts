@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { BASES } from '../../core/index.ts';
+import {
+  BASES,
+  MAX_SECURITY_TYPES,
+  marketFilters,
+  SECURITY_TYPE,
+  type MarketFilters,
+} from '../../core/index.ts';
 import {
   DEFAULT_TABLE_NAME,
   describeSetting,
@@ -56,9 +62,19 @@ function withoutRepeats(list: readonly string[], context: z.RefinementCtx): void
   if (repeated.length > 0) {
     context.addIssue({
       code: 'custom',
-      message: `each ticker once; listed twice: ${[...new Set(repeated)].join(', ')}`,
+      message: `each item once; listed twice: ${[...new Set(repeated)].join(', ')}`,
     });
   }
+}
+
+/** A dollar amount as typed: digits with an optional decimal part (`5`, `2.50`), never `1e3` or `-1`. */
+function dollars() {
+  const expected = 'a dollar amount of 0 or more, such as 5 or 2.50';
+  return z
+    .union([z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, { error: expected }), z.number().min(0)], {
+      error: expected,
+    })
+    .transform(Number);
 }
 
 /** `*`, or one origin: scheme, host and optional port, nothing else (it is sent as a header). */
@@ -89,6 +105,16 @@ const schema = z.object({
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
   syncSessions: integer('syncSessions'),
   publishDelayMinutes: integer('publishDelayMinutes'),
+  // The market board's filters: the same rules as core's marketFilters, with the variable named.
+  marketSecurityTypes: commaList().pipe(
+    z
+      .array(z.string().regex(SECURITY_TYPE, { error: 'upper-case codes such as CS or ADRC' }))
+      .min(1, { error: 'at least one security type' })
+      .max(MAX_SECURITY_TYPES, { error: `at most ${MAX_SECURITY_TYPES} security types` })
+      .superRefine(withoutRepeats),
+  ),
+  marketMinClose: dollars(),
+  marketMinDollarVolume: dollars(),
   massiveApiKey: z
     .string()
     .regex(HEADER_SAFE_TOKEN, {
@@ -173,6 +199,15 @@ export function loadConfig(
     return `${source}=${shown} is invalid: expected ${issue.message} (${describeSetting(key)}).`;
   });
   throw new ConfigurationError(problems.join('\n'));
+}
+
+/** The market board's filters this deployment applies, checked by core's own rules. */
+export function marketFiltersOf(config: AppConfig): MarketFilters {
+  return marketFilters({
+    securityTypes: config.marketSecurityTypes,
+    minClose: config.marketMinClose,
+    minDollarVolume: config.marketMinDollarVolume,
+  });
 }
 
 /** The key is a secret: anything that prints configuration goes through this. */
