@@ -1,6 +1,17 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { SyncProgress, SyncSummary } from '../core/index.ts';
-import { failureCauses, toSyncReport } from '../adapters/reporting/sync-report.ts';
+import type {
+  MarketAndListsSummary,
+  SyncProgress,
+  SyncSummary,
+  SyncWatchlistsSummary,
+} from '../core/index.ts';
+import {
+  failureCauses,
+  marketFailed,
+  toMarketSyncReport,
+  toSyncReport,
+  type MarketSyncReport,
+} from '../adapters/reporting/sync-report.ts';
 import { EXIT_FAILURE, EXIT_OK, paletteFor, reportProblem } from './output.ts';
 
 /** A progress bar on a terminal, one plain line per session otherwise (logs, CI, pipes). */
@@ -36,7 +47,7 @@ export function progressReporter(total: () => number): {
 
 /** Prints a run's summary and returns the exit code its failures call for: they are values here, not throws. */
 export function printSummary(summary: SyncSummary, json: boolean): number {
-  const exitCode = summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  const exitCode = exitCodeOfSummary(summary);
   const { source } = summary;
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
@@ -69,4 +80,49 @@ function list(sessions: readonly string[]): string {
   if (sessions.length === 0) return '';
   const shown = sessions.slice(0, 5).join(', ');
   return ` (${shown}${sessions.length > 5 ? ', …' : ''})`;
+}
+
+/**
+ * Prints a run of the market and the lists: the market's line, then each list's summary. As JSON, the
+ * (first) list's report as before, with the market's report beside it under `market`.
+ */
+export function printDailySync(daily: MarketAndListsSummary<SyncWatchlistsSummary>, json: boolean): number {
+  const market = toMarketSyncReport(daily.market);
+  const marketExit = marketFailed(market) ? EXIT_FAILURE : EXIT_OK;
+  const [first, ...others] = daily.lists.watchlists;
+  if (json) {
+    const lists = daily.lists.watchlists.map(({ watchlist, summary }) => ({
+      watchlist,
+      ...toSyncReport(summary),
+      source: summary.source,
+    }));
+    process.stdout.write(`${JSON.stringify({ ...lists[0], watchlists: lists, market }, null, 2)}\n`);
+    return Math.max(marketExit, ...daily.lists.watchlists.map(({ summary }) => exitCodeOfSummary(summary)));
+  }
+  if (market.included) process.stdout.write(`${marketLine(market)}\n`);
+  let exitCode = marketExit;
+  for (const list of first ? [first, ...others] : []) {
+    exitCode = Math.max(exitCode, printSummary(list.summary, false));
+  }
+  return exitCode;
+}
+
+function exitCodeOfSummary(summary: SyncSummary): number {
+  return summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** One line for the market's part of a run. */
+export function marketLine(market: MarketSyncReport): string {
+  const palette = paletteFor(process.stdout);
+  if (market.error) return palette.red(`Market board: not synced: ${market.error.message}`);
+  const verb = market.dryRun ? 'would make' : 'made';
+  const parts = [
+    `${verb} ${market.calls} grouped-daily call(s)`,
+    `stored ${market.stored.length}`,
+    `already present ${market.alreadyPresent}`,
+  ];
+  if (market.notYetAvailable.length > 0) parts.push(`not yet available ${market.notYetAvailable.length}`);
+  if (market.noData.length > 0) parts.push(`no data ${market.noData.length}`);
+  if (market.failed.length > 0) parts.push(palette.red(`failed ${market.failed.length}`));
+  return `Market board: ${parts.join(', ')}`;
 }

@@ -1,5 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Clock, GetSessionResult, ListWinners, WinnerRepository } from '../../core/index.ts';
+import type {
+  Clock,
+  GetMarketBoard,
+  GetSessionResult,
+  ListMarketBoards,
+  ListWinners,
+  MarketFilters,
+  WinnerRepository,
+} from '../../core/index.ts';
 import {
   latestCompletedSession,
   nextScheduledSync,
@@ -21,7 +29,8 @@ import {
   type RouteQuery,
 } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError, JSON_CONTENT_TYPE, toHttpError } from './http-errors.ts';
-import { moversView, sessionView } from './movers-views.ts';
+import { marketMoversView, marketSessionView } from './market-views.ts';
+import { moversView, sessionView, type TickerNames } from './movers-views.ts';
 import type { CachedAnswer, ResponseCache } from './response-cache.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
@@ -59,6 +68,15 @@ export interface MoversApiDependencies {
     'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'watchlistName' | 'publishDelayMinutes'
   >;
   readonly logger: AppLogger;
+  // The market board and the company names (issue 14).
+  readonly market: {
+    readonly listBoards: ListMarketBoards;
+    readonly getBoard: GetMarketBoard;
+    /** The filters this deployment applies to new sessions. */
+    readonly filters: MarketFilters;
+  };
+  /** Company names by ticker, read once per process (CachedTickerNames), never once per request. */
+  readonly names: () => Promise<TickerNames>;
 }
 
 const MAX_QUERY_LENGTH = 1024;
@@ -146,6 +164,15 @@ export class MoversApi {
       case 'session':
         this.validated('session', query);
         return this.answer(this.session(decodePathSegment(route.parameters.date ?? '')), request, options);
+      case 'marketMovers':
+        return this.answer(this.marketMovers(this.validated('marketMovers', query)), request, options);
+      case 'marketSession':
+        this.validated('marketSession', query);
+        return this.answer(
+          this.marketSession(decodePathSegment(route.parameters.date ?? '')),
+          request,
+          options,
+        );
     }
   }
 
@@ -203,8 +230,11 @@ export class MoversApi {
     return {
       key: `movers?days=${days}&asOf=${asOf}`,
       compute: async () => {
-        const list = await this.deps.listWinners.execute({ days, asOf });
-        return JSON.stringify(moversView(days, list, this.deps.config));
+        const [list, names] = await Promise.all([
+          this.deps.listWinners.execute({ days, asOf }),
+          this.deps.names(),
+        ]);
+        return JSON.stringify(moversView(days, list, this.deps.config, names));
       },
     };
   }
@@ -213,7 +243,10 @@ export class MoversApi {
     return {
       key: `movers/${date}`,
       compute: async () => {
-        const result = await this.deps.getSessionResult.execute(date);
+        const [result, names] = await Promise.all([
+          this.deps.getSessionResult.execute(date),
+          this.deps.names(),
+        ]);
         if (!result) {
           throw new HttpError(
             404,
@@ -221,7 +254,36 @@ export class MoversApi {
             `No result is stored for ${date}. It may not be synced yet, or not be a session.`,
           );
         }
-        return JSON.stringify(sessionView(result));
+        return JSON.stringify(sessionView(result, names));
+      },
+    };
+  }
+
+  /** Keyed like `movers`, after defaulting. */
+  private marketMovers({ days, asOf: requested }: RouteQuery<'marketMovers'>): Answerable {
+    const asOf = requested ?? this.latestCompleted();
+    return {
+      key: `market/movers?days=${days}&asOf=${asOf}`,
+      compute: async () => {
+        const list = await this.deps.market.listBoards.execute({ days, asOf });
+        return JSON.stringify(marketMoversView(days, list, this.deps.market.filters));
+      },
+    };
+  }
+
+  private marketSession(date: string): Answerable {
+    return {
+      key: `market/movers/${date}`,
+      compute: async () => {
+        const board = await this.deps.market.getBoard.execute(date);
+        if (!board) {
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            `No market board is stored for ${date}. It may not be synced yet, or not be a session.`,
+          );
+        }
+        return JSON.stringify(marketSessionView(board));
       },
     };
   }

@@ -1,13 +1,25 @@
 import 'reflect-metadata';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from 'zod';
-import type { SyncWinners } from '../../core/index.ts';
 import { createContainer } from '../composition/container.ts';
-import { TOKENS } from '../composition/tokens.ts';
+import { TOKENS, type DailySync } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { createLambdaLogger } from '../observability/logger.ts';
-import { failureCauses, toSyncReport, type SyncReport } from '../reporting/sync-report.ts';
+import {
+  failureCauses,
+  marketFailed,
+  toMarketSyncReport,
+  toSyncReport,
+  type MarketSyncReport,
+  type SyncReport,
+} from '../reporting/sync-report.ts';
+
+/** The run's report: each list's, and the market board's beside them. */
+export type DailySyncReport = SyncReport & {
+  readonly watchlists: readonly (SyncReport & { readonly watchlist: string })[];
+  readonly market: MarketSyncReport;
+};
 
 const sessions = SETTINGS.syncSessions.range;
 
@@ -18,9 +30,10 @@ const scheduledEvent = z
   .nullish();
 
 export class SyncFailedError extends Error {
-  constructor(readonly report: SyncReport) {
+  constructor(readonly report: DailySyncReport) {
+    const failed = [...report.watchlists.flatMap((list) => list.failed), ...report.market.failed];
     super(
-      `Sync failed for ${report.failed.length} session(s): ${report.failed[0]?.message ?? 'unknown error'}`,
+      `Sync failed for ${failed.length} session(s): ${failed[0]?.message ?? report.market.error?.message ?? 'unknown error'}`,
     );
     this.name = 'SyncFailedError';
   }
@@ -47,36 +60,47 @@ async function currentMassiveKey(): Promise<string | undefined> {
   return keyParameter.provider.get(keyParameter.name, { decrypt: true, maxAge: MASSIVE_KEY_MAX_AGE_SECONDS });
 }
 
-let wired: { readonly key: string | undefined; readonly syncWinners: SyncWinners } | undefined;
+let wired: { readonly key: string | undefined; readonly dailySync: DailySync } | undefined;
 
 /**
  * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
  * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
  */
-async function syncWinnersWithCurrentKey(): Promise<SyncWinners> {
+async function dailySyncWithCurrentKey(): Promise<DailySync> {
   const key = await currentMassiveKey();
-  if (wired && wired.key === key) return wired.syncWinners;
+  if (wired && wired.key === key) return wired.dailySync;
   if (!key) logger.warn('No Massive API key configured: syncing SIMULATED market data');
   if (wired) logger.info('Massive API key changed in SSM: using the new one');
-  const syncWinners = createContainer({ ...config, massiveApiKey: key }, { logger }).get(TOKENS.syncWinners);
-  wired = { key, syncWinners };
-  return syncWinners;
+  const dailySync = createContainer({ ...config, massiveApiKey: key }, { logger }).get(TOKENS.dailySync);
+  wired = { key, dailySync };
+  return dailySync;
 }
 
 // Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
-await syncWinnersWithCurrentKey();
+await dailySyncWithCurrentKey();
 
 /** Runs the scheduled sync. Not-yet-available data is success; a failure throws so retries and the DLQ see it. */
-export async function handler(event: unknown): Promise<SyncReport> {
+export async function handler(event: unknown): Promise<DailySyncReport> {
   const input = scheduledEvent.safeParse(event);
   if (!input.success) throw new Error(`Unexpected schedule input: ${input.error.issues[0]?.message}`);
-  const syncWinners = await syncWinnersWithCurrentKey();
-  const summary = await syncWinners.execute({
-    window: { sessions: input.data?.sessions ?? config.syncSessions },
-  });
-  const report = toSyncReport(summary);
-  if (summary.failed.length > 0) {
-    logger.error('sync failed', { ...report, causes: failureCauses(summary) });
+  const dailySync = await dailySyncWithCurrentKey();
+  // The market first, then every list: one grouped-daily call a session covers them all.
+  const daily = await dailySync.execute(
+    { window: { sessions: input.data?.sessions ?? config.syncSessions } },
+    { includeMarket: true },
+  );
+  const watchlists = daily.lists.watchlists.map(({ watchlist, summary }) => ({
+    watchlist,
+    ...toSyncReport(summary),
+  }));
+  const report: DailySyncReport = {
+    ...(watchlists[0] as SyncReport),
+    watchlists,
+    market: toMarketSyncReport(daily.market),
+  };
+  if (marketFailed(report.market) || watchlists.some((list) => list.failed.length > 0)) {
+    const causes = daily.lists.watchlists.flatMap(({ summary }) => failureCauses(summary));
+    logger.error('sync failed', { ...report, causes });
     throw new SyncFailedError(report);
   }
   logger.info('sync finished', { ...report });

@@ -1,4 +1,4 @@
-import type { SyncSummary } from '../../core/index.ts';
+import type { MarketOutcome, SyncSummary } from '../../core/index.ts';
 
 export interface SyncReport {
   readonly from: string;
@@ -41,4 +41,68 @@ export function failureCauses(summary: SyncSummary): string[] {
 function errorCode(error: Error): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error.name;
+}
+
+/** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */
+export interface MarketSyncReport {
+  readonly included: boolean;
+  /** Grouped-daily calls made (in a dry run: that the run would make). */
+  readonly calls: number;
+  readonly stored: readonly string[];
+  readonly alreadyPresent: number;
+  readonly noData: readonly string[];
+  readonly notYetAvailable: readonly string[];
+  readonly failed: readonly { session: string; code: string; message: string }[];
+  readonly skipped: readonly string[];
+  /** Where the types and names came from; null when nothing was missing. */
+  readonly reference: string | null;
+  /** Why the market could not be synced at all (the lists were still synced). */
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly dryRun: boolean;
+}
+
+export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
+  const empty = {
+    calls: 0,
+    stored: [],
+    alreadyPresent: 0,
+    noData: [],
+    notYetAvailable: [],
+    failed: [],
+    skipped: [],
+    reference: null,
+    error: null,
+    dryRun: false,
+  };
+  if (outcome.kind === 'not-included') return { included: false, ...empty };
+  if (outcome.kind === 'failed') {
+    return {
+      included: true,
+      ...empty,
+      error: { code: errorCode(outcome.error), message: outcome.error.message },
+    };
+  }
+  const { summary } = outcome;
+  return {
+    included: true,
+    calls: summary.calls,
+    stored: summary.stored,
+    alreadyPresent: summary.alreadyPresent.length,
+    noData: summary.noData,
+    notYetAvailable: summary.notYetAvailable,
+    failed: summary.failed.map(({ session, error }) => ({
+      session,
+      code: errorCode(error),
+      message: error.message,
+    })),
+    skipped: summary.skipped,
+    reference: summary.reference ?? null,
+    error: null,
+    dryRun: summary.dryRun,
+  };
+}
+
+/** True when the market's part of a run failed, whole or for a session: the run's exit code says so. */
+export function marketFailed(report: MarketSyncReport): boolean {
+  return report.error !== null || report.failed.length > 0;
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { messageOf, nextScheduledSync, type Clock, type SyncSummary } from '../../core/index.ts';
+import { messageOf, nextScheduledSync, type Clock } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -128,25 +128,42 @@ class PeriodicSync {
   /** `due`: the scheduled instant this run is for; a timer that fires a moment early must not run it twice. */
   private async run(due = 0): Promise<void> {
     const { logger, container, config } = this.runtime;
-    let summary: SyncSummary | undefined;
+    let failed = true;
     try {
-      summary = await container
-        .get(TOKENS.syncWinners)
-        .execute({ window: { sessions: config.syncSessions }, signal: this.stopSignal });
-      logger.info('sync finished', {
-        stored: summary.stored.length,
-        alreadyPresent: summary.alreadyPresent.length,
-        notYetAvailable: summary.notYetAvailable.length,
-        failed: summary.failed.length,
+      // The market first, then every list: one grouped-daily call a session covers them all.
+      const daily = await container
+        .get(TOKENS.dailySync)
+        .execute(
+          { window: { sessions: config.syncSessions }, signal: this.stopSignal },
+          { includeMarket: true },
+        );
+      const { failureCauses, marketFailed, toMarketSyncReport } =
+        await import('../../adapters/reporting/sync-report.ts');
+      const market = toMarketSyncReport(daily.market);
+      logger.info('market sync finished', {
+        calls: market.calls,
+        stored: market.stored.length,
+        notYetAvailable: market.notYetAvailable.length,
+        failed: market.failed.length,
       });
-      const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
-      for (const cause of failureCauses(summary)) logger.error('sync failure', { cause });
+      if (market.error) logger.error('market sync failed', { cause: market.error.message });
+      failed = marketFailed(market);
+      for (const { watchlist, summary } of daily.lists.watchlists) {
+        logger.info('sync finished', {
+          watchlist,
+          stored: summary.stored.length,
+          alreadyPresent: summary.alreadyPresent.length,
+          notYetAvailable: summary.notYetAvailable.length,
+          failed: summary.failed.length,
+        });
+        for (const cause of failureCauses(summary)) logger.error('sync failure', { watchlist, cause });
+        failed ||= summary.failed.length > 0;
+      }
     } catch (error) {
       logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
     const now = this.clock.now().getTime();
-    const failed = !summary || summary.failed.length > 0;
     const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
     logger.info('next sync', { at: new Date(next).toISOString() });
     this.timer = setTimeout(() => void this.run(next), next - now);

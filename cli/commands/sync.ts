@@ -20,7 +20,9 @@ function parseSessions(value: string): number {
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('Fill the last K sessions that have no stored winner (what the scheduler runs).')
+    .description(
+      'Fill the last K sessions that have no stored winner or market board (what the scheduler runs).',
+    )
     .option(
       '--sessions <k>',
       `sessions to look back over, 1-${MAX_SYNC_SESSIONS} (default SYNC_SESSIONS or 10)`,
@@ -31,15 +33,17 @@ export function registerSync(program: Command): void {
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<SyncOptions>();
       // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
-      const [{ configFrom, openRuntime }, { printSummary }] = await Promise.all([
+      const [{ configFrom, openRuntime }, { printDailySync }] = await Promise.all([
         import('../runtime.ts'),
         import('../sync-output.ts'),
       ]);
       const runtime = await openRuntime(configFrom(options, { syncSessions: options.sessions }));
       try {
-        const syncWinners = runtime.container.get(TOKENS.syncWinners);
-        const summary = await syncWinners.execute({ window: { sessions: runtime.config.syncSessions } });
-        process.exitCode = printSummary(summary, options.json ?? false);
+        // The market first, then every list: one grouped-daily call a session covers them all.
+        const daily = await runtime.container
+          .get(TOKENS.dailySync)
+          .execute({ window: { sessions: runtime.config.syncSessions } }, { includeMarket: true });
+        process.exitCode = printDailySync(daily, options.json ?? false);
       } finally {
         await runtime.close();
       }

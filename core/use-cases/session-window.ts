@@ -38,3 +38,23 @@ export function windowSessions(window: SyncWindow, now: Date, publishDelayMinute
   assertNotAfterLatest(to, now, publishDelayMinutes, 'The end date');
   return tradingSessions(from, to);
 }
+
+/** The most sessions a list (`GET /movers`, `GET /market/movers`, `winners`, `market`) shows at once. */
+export const MAX_LIST_DAYS = 365;
+
+/**
+ * The `days` sessions up to `asOf` (default: the latest completed one), newest first: the window every
+ * list shows. `asOf` may not be later than the latest completed session.
+ */
+export function listWindow(
+  days: number,
+  asOf: string | undefined,
+  now: Date,
+  publishDelayMinutes: number,
+): string[] {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_LIST_DAYS) {
+    throw new InvalidRangeError(`days must be a whole number from 1 to ${MAX_LIST_DAYS}, got ${days}.`);
+  }
+  if (asOf !== undefined) assertNotAfterLatest(asOf, now, publishDelayMinutes, 'asOf');
+  return lastSessions(days, asOf ?? latestCompletedSession(now, publishDelayMinutes));
+}
