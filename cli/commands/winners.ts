@@ -41,8 +41,11 @@ export function registerWinners(program: Command): void {
       const { days, asOf } = parsed.query;
       const runtime = await openRuntime(config);
       try {
-        const list = await runtime.container.get(TOKENS.listWinners).execute({ days, asOf });
-        const body = moversView(days, list, runtime.config);
+        const [list, names] = await Promise.all([
+          runtime.container.get(TOKENS.listWinners).execute({ days, asOf }),
+          runtime.container.get(TOKENS.tickerNames).names(),
+        ]);
+        const body = moversView(days, list, runtime.config, names);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(body, null, 2)}\n`
@@ -82,7 +85,7 @@ function renderTable(body: MoversResponse): string {
   const byDate = new Map(body.data.map((row) => [row.date, row]));
   const lines = [
     palette.bold(
-      `${pad('Date', 12)}${pad('Symbol', 8)}${pad('Change', 10, 'right')}${pad('Open', 12, 'right')}${pad('Close', 12, 'right')}`,
+      `${pad('Date', 12)}${pad('Symbol', 8)}${pad('Change', 10, 'right')}${pad('Open', 12, 'right')}${pad('Close', 12, 'right')}  Name`,
     ),
   ];
   for (const session of body.sessions) {
@@ -95,7 +98,7 @@ function renderTable(body: MoversResponse): string {
     const colored =
       row.changePercent > 0 ? palette.green(change) : row.changePercent < 0 ? palette.red(change) : change;
     lines.push(
-      `${pad(row.date, 12)}${pad(row.symbol, 8)}${pad(colored, 10, 'right')}${pad(row.open.toFixed(2), 12, 'right')}${pad(row.close.toFixed(2), 12, 'right')}`,
+      `${pad(row.date, 12)}${pad(row.symbol, 8)}${pad(colored, 10, 'right')}${pad(row.open.toFixed(2), 12, 'right')}${pad(row.close.toFixed(2), 12, 'right')}  ${row.name ?? ''}`.trimEnd(),
     );
   }
   const source =
