@@ -51,6 +51,8 @@ interface LoadSample {
   /** Diagnostics: tasks over 50 ms (start and duration) and first-contentful-paint. */
   readonly longTasks: { startMs: number; durationMs: number }[];
   readonly firstContentfulPaintMs: number | undefined;
+  /** What the marked elements showed: each one's `data-date` and the text of its `.symbol` cell, if any. */
+  readonly shown: { date: string; symbol: string }[];
 }
 
 /** Marks the first frame on which `selector` is in the page and visible. Runs before any page script. */
@@ -82,7 +84,7 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
     await page.waitForFunction(
       () => (window as unknown as { __renderedAt?: number }).__renderedAt !== undefined,
     );
-    return await page.evaluate(() => {
+    return await page.evaluate((marked) => {
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const entries = [navigation, ...resources];
@@ -92,6 +94,10 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
         longTasks: marker.__longTasks.map((task) => ({
           startMs: Math.round(task.startTime * 10) / 10,
           durationMs: Math.round(task.duration * 10) / 10,
+        })),
+        shown: Array.from(document.querySelectorAll<HTMLElement>(marked)).map((element) => ({
+          date: element.dataset.date ?? '',
+          symbol: element.querySelector('.symbol')?.textContent?.trim() ?? '',
         })),
         firstContentfulPaintMs: performance
           .getEntriesByType('paint')
@@ -108,7 +114,7 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
           responseEndMs: Math.round(entry.responseEnd * 10) / 10,
         })),
       };
-    });
+    }, selector);
   } finally {
     await context.close();
   }
@@ -163,6 +169,24 @@ function distGzipBytes(distDir: string): Record<string, number> {
   return sizes;
 }
 
+/**
+ * What is timed is the real board: on every run the table showed one row per stored winner of the window
+ * (the API's own answer, DAYS - 1 winners with the one unstored session as a gap), with its symbol.
+ */
+async function assertRealTable(serverUrl: string, samples: readonly LoadSample[]): Promise<void> {
+  const answer = (await (await fetch(`${serverUrl}/movers?days=${DAYS}`)).json()) as {
+    data: { date: string; symbol: string }[];
+  };
+  if (answer.data.length !== DAYS - 1) {
+    throw new Error(`/movers?days=${DAYS} answered ${answer.data.length} winners, expected ${DAYS - 1}`);
+  }
+  const expected = JSON.stringify(answer.data.map(({ date, symbol }) => ({ date, symbol })));
+  for (const sample of samples) {
+    const shown = JSON.stringify(sample.shown.filter((row) => row.symbol !== ''));
+    if (shown !== expected) throw new Error(`the table showed ${shown}, expected ${expected}`);
+  }
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-page-'));
 const env = { ...serveEnvironment(dataDir), LOG_LEVEL: 'error' };
 const distDir = await buildDashboard();
@@ -195,6 +219,7 @@ try {
       board.push(await coldLoad(browser, boardUrl, 'table.winners tr.session'));
       blank.push(await coldLoad(browser, `${serve.url}/${BLANK_PAGE}`, '#blank'));
     }
+    await assertRealTable(serve.url, board);
     const first = board[0] as LoadSample;
     const boardTime = summary(board);
     const dist = distGzipBytes(distDir);

@@ -43,14 +43,19 @@ export interface WebStackProps extends StackProps {
   readonly logRetention: RetentionDays;
 }
 
+/** The SHA-256 of each inline script of web/index.html, exactly as written there. */
+export const INLINE_SCRIPT_HASHES = ["'sha256-EAc+oCiVe+SUpX/W7NA8JtCIvM7NT/yEopZlDpKGbnA='"] as const;
+
 /**
  * The dashboard's Content-Security-Policy: everything from this origin only. The API is on the same
  * origin (CloudFront routes the API's paths to it), so connect-src needs nothing else.
- * No 'unsafe-eval': the dashboard uses Alpine's CSP build, which never evaluates strings as code.
+ * No 'unsafe-eval' (the dashboard uses Alpine's CSP build, which never evaluates strings as code) and no
+ * 'unsafe-inline': scripts come from this origin, plus the one inline script of web/index.html (it sends
+ * the winners request before app.js has downloaded), allowed by its hash only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  `script-src 'self' ${INLINE_SCRIPT_HASHES.join(' ')}`,
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",

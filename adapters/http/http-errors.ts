@@ -17,12 +17,28 @@ export class HttpError extends Error {
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
+ * The `code` every store gives a stored record it cannot read back (a damaged disk, a hand-edited item).
+ * Matched by code so the edge needs no import of a store's error classes.
+ */
+const DAMAGED_RECORD_CODE = 'CORRUPT_ITEM';
+
+/**
  * The one mapping from errors to HTTP: client mistakes (typed domain errors) are 400s, known
- * conditions keep their status, anything else is a 500 whose details stay in the log.
+ * conditions keep their status, a damaged stored record is a 503 that says so (the client asked for
+ * something that exists; the server cannot serve it until an operator repairs it), and anything else
+ * is a 500. Details (table, key, the damage) stay in the log.
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError) return new HttpError(400, error.code, error.message);
+  if (error instanceof Error && 'code' in error && error.code === DAMAGED_RECORD_CODE) {
+    return new HttpError(
+      503,
+      'STORED_RECORD_DAMAGED',
+      'The stored record for this request is damaged and cannot be served until it is repaired ' +
+        '(`stocks-cli db verify --repair`, or a forced backfill of the session); the details are logged.',
+    );
+  }
   return new HttpError(500, 'INTERNAL', 'Something went wrong on our side; the error has been logged.');
 }
 

@@ -6,6 +6,7 @@ import { FixedClock } from '../../adapters/clock/fixed-clock.ts';
 import { createContainer } from '../../adapters/composition/container.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { loadConfig } from '../../adapters/config/app-config.ts';
+import { CorruptWinnerItemError } from '../../adapters/dynamodb/dynamodb-errors.ts';
 import type { MoversApi } from '../../adapters/http/movers-api.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { addDays, type WinnerRepository } from '../../core/index.ts';
@@ -357,5 +358,28 @@ describe('the cache of finished answers', () => {
 
     expect(response.json.unreadable).toEqual([{ date: '2026-11-19', reason: 'the stored item is damaged' }]);
     expect(response.json.missing).toEqual(['2026-11-19']);
+  });
+
+  it('answers a damaged stored session with a 503 that says so, without the store details', async () => {
+    const inner = new InMemoryWinnerRepository();
+    const damaged: WinnerRepository = {
+      save: (result, options) => inner.save(result, options),
+      saveMany: (results, options) => inner.saveMany(results, options),
+      get: async (date) => {
+        throw new CorruptWinnerItemError('secret-table-name', { pk: 'WATCHLIST#default', sk: date }, [
+          'ranking: missing',
+        ]);
+      },
+      storedSessions: (from, to) => inner.storedSessions(from, to),
+      latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
+    };
+    const api = (await containerWith([], {}, damaged)).get(TOKENS.moversApi);
+
+    const response = await get(api, '/movers/2026-11-19');
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json.error.code).toBe('STORED_RECORD_DAMAGED');
+    expect(response.json.error.message).toMatch(/db verify --repair/);
+    expect(JSON.stringify(response.json)).not.toMatch(/secret-table-name|WATCHLIST#/);
   });
 });

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { INLINE_SCRIPT_HASHES } from '../../infra/web-stack.ts';
 import type { MoversResponse, WinnerRecord } from '../../web/src/api.ts';
 import { missingNote, sessionRows, tallyWinners } from '../../web/src/board.ts';
 import { renderChart, valueScale } from '../../web/src/chart.ts';
@@ -107,5 +110,13 @@ describe('dashboard model (the pure part of web/src)', () => {
       daysFromSearch('?days=12'),
       daysFromSearch(''),
     ]).toEqual([30, 90, 7, 7]);
+  });
+
+  it("allows exactly the page's inline scripts in the Content-Security-Policy, by hash", () => {
+    const page = readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
+    const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] as string);
+    expect(
+      scripts.map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`),
+    ).toEqual(INLINE_SCRIPT_HASHES);
   });
 });

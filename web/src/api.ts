@@ -41,10 +41,15 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** GETs JSON; a network failure, an error status or a body that is not JSON becomes an `ApiError`. */
-export async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+export function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  return answerOf(fetch(url, { signal, headers: { accept: 'application/json' } }), signal);
+}
+
+/** The JSON body of a request already sent, read as `getJson` reads it. */
+async function answerOf(request: Promise<Response>, signal?: AbortSignal): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    response = await request;
   } catch (error) {
     if (signal?.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -77,10 +82,20 @@ export function isSessionResponse(body: unknown): body is SessionResponse {
   return isRecord(body) && typeof body.date === 'string' && Array.isArray(body.ranking);
 }
 
+/**
+ * The requests the page's inline script sent before this script had downloaded (see index.html):
+ * `config.json`, and the winners for the window the address names. Each is used once.
+ */
+let sentEarly = (
+  globalThis as {
+    earlyRequests?: { moversPath: string; movers: Promise<Response>; config: Promise<Response> };
+  }
+).earlyRequests;
+
 /** Reads `config.json` beside the page. Without one (or with no base set) the API is on the same origin. */
 async function loadApiBase(): Promise<string> {
   try {
-    const response = await fetch('config.json', { cache: 'no-cache' });
+    const response = await (sentEarly?.config ?? fetch('config.json', { cache: 'no-cache' }));
     if (!response.ok) return '';
     const config: unknown = await response.json();
     const base = isRecord(config) && typeof config.apiBaseUrl === 'string' ? config.apiBaseUrl : '';
@@ -102,7 +117,9 @@ export function apiClient(): (path: string, signal?: AbortSignal) => Promise<unk
       base = loadApiBase();
       const guess = new AbortController();
       signal?.addEventListener('abort', () => guess.abort(), { once: true });
-      const sameOrigin = getJson(path, guess.signal);
+      const sameOrigin =
+        sentEarly?.moversPath === path ? answerOf(sentEarly.movers) : getJson(path, guess.signal);
+      sentEarly = undefined;
       // Settled here so an abandoned guess is never an unhandled rejection.
       sameOrigin.catch(() => undefined);
       if ((await base) === '') return sameOrigin;

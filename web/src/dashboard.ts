@@ -6,8 +6,10 @@ import type { SessionRow, TallyEntry } from './board.ts';
 import {
   basisLabel,
   detailView,
+  detailRowElement,
   pendingDetail,
   missingNote,
+  sessionBodyElement,
   sessionRows,
   sourceBanner,
   sourceLabel,
@@ -55,10 +57,19 @@ export function startFirstLoad(search: string): void {
   firstLoad.answer.catch(() => undefined);
 }
 
+/**
+ * Runs a DOM change Alpine should not walk (`Alpine.mutateDom`): the rows the builders of board.ts
+ * make carry no directives, and Alpine's walk of 30 added tbodies was main-thread time before the
+ * table showed.
+ */
+type Unwatched = <T>(change: () => T) => T;
+
 /** The whole board: one component, so every state and every fetch lives here and not in the markup. */
-export function dashboard() {
-  // Not reactive state: the in-flight request, the chart's size watcher and its pending redraw.
+export function dashboard(unwatched: Unwatched) {
+  // Not reactive state: the in-flight request, the chart's size watcher and its pending redraw, and the
+  // table's rows, which drawTable and drawRow put on the page themselves (see sessionBodyElement).
   let inFlight: AbortController | undefined;
+  let rows: SessionRow[] = [];
   let resizeObserver: ResizeObserver | undefined;
   let chartFrame: number | undefined;
 
@@ -67,7 +78,6 @@ export function dashboard() {
     status: 'loading' as Status,
     errorMessage: '',
     movers: null as MoversResponse | null,
-    rows: [] as SessionRow[],
     tally: [] as TallyEntry[],
     /** 0 until the chart's box has been measured: the chart is drawn at its real width, once. */
     chartWidth: 0,
@@ -213,7 +223,8 @@ export function dashboard() {
           throw new ApiError('The API answered with data this page does not understand.');
         if (request.signal.aborted) return;
         this.movers = body;
-        this.rows = sessionRows(body);
+        rows = sessionRows(body);
+        this.drawTable();
         this.tally = tallyWinners(body.data);
         this.status = body.data.length === 0 ? 'empty' : 'ready';
       } catch (error) {
@@ -246,31 +257,51 @@ export function dashboard() {
       void this.load();
     },
 
-    /** The session a row's control belongs to: handlers take the event, so the markup passes no arguments. */
-    rowOf(event: Event): SessionRow | undefined {
-      const date = (event.currentTarget as HTMLElement | null)?.dataset.date;
-      return this.rows.find((row) => row.date === date);
+    /** The table's sessions, one tbody each, replacing the previous window's. */
+    drawTable() {
+      const table = this.$refs.winners;
+      if (!table) return;
+      unwatched(() => {
+        for (const body of Array.from(table.querySelectorAll(':scope > tbody'))) body.remove();
+        table.append(...rows.map(sessionBodyElement));
+      });
     },
 
-    toggleRow(event: Event) {
-      const row = this.rowOf(event);
-      if (row) this.toggle(row);
+    /** Redraws one session's ranking in place (its button, so the focus, stays), after it was opened, closed or loaded. */
+    drawRow(row: SessionRow) {
+      // A ranking that arrives after the window changed belongs to a table no longer shown.
+      if (!rows.includes(row)) return;
+      const toggle = this.$refs.winners?.querySelector(`button.toggle[data-date="${row.date}"]`);
+      const body = toggle?.closest('tbody');
+      if (!toggle || !body) return;
+      unwatched(() => {
+        toggle.setAttribute('aria-expanded', String(row.expanded));
+        body.querySelector('tr.detail')?.remove();
+        if (row.expanded) body.append(detailRowElement(row));
+      });
     },
 
-    retryRow(event: Event) {
-      const row = this.rowOf(event);
-      if (row) void this.loadDetail(row);
+    /** One handler for the whole table: a session's toggle, or the Retry of its ranking, names its date. */
+    onTableClick(event: Event) {
+      const control = (event.target as Element | null)?.closest<HTMLElement>('button[data-date]');
+      const row = rows.find((candidate) => candidate.date === control?.dataset.date);
+      if (!control || !row) return;
+      if (control.classList.contains('toggle')) this.toggle(row);
+      else void this.loadDetail(row);
     },
 
     toggle(row: SessionRow) {
       row.expanded = !row.expanded;
       if (row.expanded && (row.detail.status === 'idle' || row.detail.status === 'error')) {
         void this.loadDetail(row);
+      } else {
+        this.drawRow(row);
       }
     },
 
     async loadDetail(row: SessionRow) {
       row.detail = pendingDetail('loading');
+      this.drawRow(row);
       try {
         const body = await api(`/movers/${encodeURIComponent(row.date)}`);
         if (!isSessionResponse(body))
@@ -279,6 +310,7 @@ export function dashboard() {
       } catch (error) {
         row.detail = pendingDetail('error', messageOf(error));
       }
+      this.drawRow(row);
     },
   });
 }

@@ -4,6 +4,6 @@ import { dashboard, startFirstLoad } from './dashboard.ts';
 // global for its CSP evaluator) takes tens of milliseconds that the request can spend on the network.
 startFirstLoad(window.location.search);
 void import('@alpinejs/csp').then(({ default: Alpine }) => {
-  Alpine.data('dashboard', dashboard);
+  Alpine.data('dashboard', () => dashboard(Alpine.mutateDom));
   Alpine.start();
 });
