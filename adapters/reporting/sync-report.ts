@@ -46,6 +46,8 @@ function errorCode(error: Error): string {
 /** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */
 export interface MarketSyncReport {
   readonly included: boolean;
+  /** Sessions that lacked a board: one grouped-daily call each. */
+  readonly missing: readonly string[];
   /** Grouped-daily calls made (in a dry run: that the run would make). */
   readonly calls: number;
   readonly stored: readonly string[];
@@ -63,6 +65,7 @@ export interface MarketSyncReport {
 
 export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
   const empty = {
+    missing: [],
     calls: 0,
     stored: [],
     alreadyPresent: 0,
@@ -85,6 +88,7 @@ export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
   const { summary } = outcome;
   return {
     included: true,
+    missing: summary.missing,
     calls: summary.calls,
     stored: summary.stored,
     alreadyPresent: summary.alreadyPresent.length,

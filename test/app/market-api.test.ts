@@ -135,14 +135,15 @@ describe('GET /market/movers', () => {
     const older = await get(api, '/market/movers', { days: '1', asOf: '2026-11-18' });
     expect(older.json.data.map((session: { date: string }) => session.date)).toEqual(['2026-11-18']);
 
-    for (const query of [
+    const refused: Record<string, string>[] = [
       { days: '0' },
       { days: 'abc' },
       { days: '366' },
       { asOf: '2026-11-30' },
       { asOf: 'soon' },
       { x: '1' },
-    ]) {
+    ];
+    for (const query of refused) {
       const response = await get(api, '/market/movers', query);
       expect(response.statusCode, JSON.stringify(query)).toBe(400);
       expect(response.json.error.message).toBeTruthy();
