@@ -140,7 +140,7 @@ class PeriodicSync {
       const { failureCauses, marketFailed, toMarketSyncReport } =
         await import('../../adapters/reporting/sync-report.ts');
       const market = toMarketSyncReport(daily.market);
-      logger.info('market sync finished', {
+      logger.info('market board synced', {
         calls: market.calls,
         stored: market.stored.length,
         notYetAvailable: market.notYetAvailable.length,
