@@ -501,6 +501,10 @@ class WinnerOnlyRepository implements WinnerRepository {
   async storedSessions(from: string, to: string): Promise<string[]> {
     return [...this.winners.keys()].filter((date) => date >= from && date <= to).sort();
   }
+
+  async countSessions(): Promise<number> {
+    return this.winners.size;
+  }
 }
 
 interface ChildFigures {

@@ -14,6 +14,7 @@ import { registerDb } from './commands/db.ts';
 import { registerMarket } from './commands/market.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
+import { registerWatchlists } from './commands/watchlists.ts';
 import { registerWinners } from './commands/winners.ts';
 import { EXIT_OK, exitCodeOf, reportError } from './output.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerWinners(program);
   registerMarket(program);
+  registerWatchlists(program);
   registerDb(program);
   for (const command of program.commands) command.exitOverride();
   program.addHelpText(

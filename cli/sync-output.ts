@@ -10,6 +10,7 @@ import {
   marketFailed,
   toMarketSyncReport,
   toSyncReport,
+  toSyncWatchlistsReport,
   type MarketSyncReport,
 } from '../adapters/reporting/sync-report.ts';
 import { EXIT_FAILURE, EXIT_OK, paletteFor, reportProblem } from './output.ts';
@@ -46,11 +47,12 @@ export function progressReporter(total: () => number): {
 }
 
 /** Prints a run's summary and returns the exit code its failures call for: they are values here, not throws. */
-export function printSummary(summary: SyncSummary, json: boolean): number {
-  const exitCode = exitCodeOfSummary(summary);
+/** `extra`: more fields of the JSON form (the market's report beside the lists'). */
+export function printSummary(summary: SyncSummary, json: boolean, extra: object = {}): number {
+  const exitCode = summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
   const { source } = summary;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source, ...extra }, null, 2)}\n`);
     return exitCode;
   }
   const causes = failureCauses(summary);
@@ -82,42 +84,138 @@ function list(sessions: readonly string[]): string {
   return ` (${shown}${sessions.length > 5 ? ', …' : ''})`;
 }
 
+// --- Watchlists (issue 14) ---------------------------------------------------------------------------
+
 /**
- * Prints a run of the market and the lists: the market's line, then each list's summary. As JSON, the
- * (first) list's report as before, with the market's report beside it under `market`.
+ * Prints a run over the watchlists. One list prints exactly what a single-list run always printed; several
+ * print each list's summary under its name, then the run's calls (one fetch served them all).
  */
-export function printDailySync(daily: MarketAndListsSummary<SyncWatchlistsSummary>, json: boolean): number {
-  const market = toMarketSyncReport(daily.market);
-  const marketExit = marketFailed(market) ? EXIT_FAILURE : EXIT_OK;
-  const [first, ...others] = daily.lists.watchlists;
+export function printWatchlistsSummary(
+  summary: SyncWatchlistsSummary,
+  json: boolean,
+  extra: object = {},
+): number {
+  const [only] = summary.watchlists;
+  if (only && summary.watchlists.length === 1) return printSummary(only.summary, json, extra);
+  const exitCode = summary.watchlists.some((list) => list.summary.failed.length > 0) ? EXIT_FAILURE : EXIT_OK;
   if (json) {
-    const lists = daily.lists.watchlists.map(({ watchlist, summary }) => ({
-      watchlist,
-      ...toSyncReport(summary),
-      source: summary.source,
-    }));
-    process.stdout.write(`${JSON.stringify({ ...lists[0], watchlists: lists, market }, null, 2)}\n`);
-    return Math.max(marketExit, ...daily.lists.watchlists.map(({ summary }) => exitCodeOfSummary(summary)));
+    const report = toSyncWatchlistsReport(summary);
+    process.stdout.write(`${JSON.stringify({ ...report, ...extra }, null, 2)}\n`);
+    return exitCode;
   }
-  if (market.included) process.stdout.write(`${marketLine(market)}\n`);
-  let exitCode = marketExit;
-  for (const list of first ? [first, ...others] : []) {
-    exitCode = Math.max(exitCode, printSummary(list.summary, false));
+  const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
+  const [soleCause] = causes;
+  const allFailed = summary.watchlists.every(
+    (list) => list.summary.failed.length === list.summary.missing.length,
+  );
+  if (soleCause !== undefined && causes.length === 1 && allFailed) {
+    reportProblem(soleCause);
+    return exitCode;
   }
+  for (const { watchlist, summary: listSummary } of summary.watchlists) {
+    process.stdout.write(`Watchlist ${watchlist}:\n`);
+    printSummary(listSummary, false);
+  }
+  process.stdout.write(`Calls made: ${summary.callsMade} for ${summary.watchlists.length} watchlists.\n`);
   return exitCode;
 }
 
-function exitCodeOfSummary(summary: SyncSummary): number {
-  return summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+/** The union plan of a dry run: what the run would cost for every list together. */
+export function printWatchlistsPlan(summary: SyncWatchlistsSummary, json: boolean, extra: object = {}): void {
+  const { plan } = summary;
+  const [only] = summary.watchlists;
+  if (only && summary.watchlists.length === 1) {
+    printPlan(only.summary.missing, plan, json, extra);
+    return;
+  }
+  if (json) {
+    const watchlists = summary.watchlists.map((list) => ({
+      watchlist: list.watchlist,
+      sessions: list.summary.missing,
+    }));
+    process.stdout.write(`${JSON.stringify({ dryRun: true, plan, watchlists, ...extra }, null, 2)}\n`);
+    return;
+  }
+  const lines = summary.watchlists.map(({ watchlist, summary: listSummary }) => {
+    const missing = listSummary.missing;
+    const range = missing.length > 0 ? `, ${missing[0]} to ${missing[missing.length - 1]}` : '';
+    return `  ${watchlist}: would fill ${missing.length} session(s)${range}`;
+  });
+  process.stdout.write(
+    `${lines.join('\n')}\n` +
+      `Plan for every list together: ${plan.description} (${plan.calls} call(s), strategy ${plan.strategy}).\n`,
+  );
 }
 
-/** One line for the market's part of a run. */
-export function marketLine(market: MarketSyncReport): string {
+export function printPlan(
+  sessions: readonly string[],
+  plan: { strategy: string; calls: number; description: string } | undefined,
+  json: boolean,
+  extra: object = {},
+): void {
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ dryRun: true, plan: plan ?? null, sessions, ...extra }, null, 2)}\n`,
+    );
+    return;
+  }
+  if (sessions.length === 0) {
+    process.stdout.write('Nothing to fill: every session of the range is stored.\n');
+    return;
+  }
+  process.stdout.write(
+    `Would fill ${sessions.length} session(s), ${sessions[0]} to ${sessions[sessions.length - 1]}.\n` +
+      `Plan: ${plan?.description ?? 'none'} (${plan?.calls ?? 0} call(s), strategy ${plan?.strategy ?? 'none'}).\n` +
+      `Sessions: ${sessions.join(' ')}\n`,
+  );
+}
+
+// --- The market board (issue 14) ---------------------------------------------------------------------
+
+/**
+ * A run of the market and the lists (`sync`, `backfill`): the market's line, then the lists' summary; as
+ * JSON, the lists' report with the market's beside it under `market`. A dry run prints the plans, the
+ * market's in calls and in minutes at MASSIVE_RATE_LIMIT_PER_MINUTE.
+ */
+export function printDailySync(
+  daily: MarketAndListsSummary<SyncWatchlistsSummary>,
+  json: boolean,
+  rateLimitPerMinute: number,
+): number {
+  const market = toMarketSyncReport(daily.market);
+  const extra = market.included
+    ? { market: { ...market, minutesAtRateLimit: minutesAt(market.calls, rateLimitPerMinute) } }
+    : {};
+  if (!json && market.included) process.stdout.write(`${marketLine(market, rateLimitPerMinute)}\n`);
+  if (daily.lists.dryRun) {
+    printWatchlistsPlan(daily.lists, json, extra);
+    return EXIT_OK;
+  }
+  const listsExit = printWatchlistsSummary(daily.lists, json, extra);
+  return marketFailed(market) ? EXIT_FAILURE : listsExit;
+}
+
+/** Minutes `calls` take at the rate limit (a call starts each 60/limit s); null when unlimited (0). */
+function minutesAt(calls: number, rateLimitPerMinute: number): number | null {
+  return rateLimitPerMinute === 0 ? null : Math.ceil(calls / rateLimitPerMinute);
+}
+
+function marketLine(market: MarketSyncReport, rateLimitPerMinute: number): string {
   const palette = paletteFor(process.stdout);
   if (market.error) return palette.red(`Market board: not synced: ${market.error.message}`);
-  const verb = market.dryRun ? 'would make' : 'made';
+  if (market.dryRun) {
+    const minutes = minutesAt(market.calls, rateLimitPerMinute);
+    const time =
+      minutes === null
+        ? 'no rate limit (MASSIVE_RATE_LIMIT_PER_MINUTE=0)'
+        : `about ${minutes} minute(s) at ${rateLimitPerMinute} calls/minute`;
+    return (
+      `Market board: ${market.missing.length} session(s) without a board: ${market.calls} grouped-daily call(s), ${time}.\n` +
+      "  Those answers also hold the lists' tickers: the lists' plan below counts calls they would save."
+    );
+  }
   const parts = [
-    `${verb} ${market.calls} grouped-daily call(s)`,
+    `made ${market.calls} grouped-daily call(s)`,
     `stored ${market.stored.length}`,
     `already present ${market.alreadyPresent}`,
   ];

@@ -14,6 +14,7 @@ export type * from './ports/stock-quote-provider.ts';
 export type * from './ports/winner-repository.ts';
 export * from './use-cases/get-session-result.ts';
 export * from './use-cases/list-market-boards.ts';
+export * from './use-cases/list-watchlists.ts';
 export * from './use-cases/list-winners.ts';
 export * from './use-cases/sync-market-and-lists.ts';
 export * from './use-cases/sync-market-board.ts';

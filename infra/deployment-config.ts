@@ -116,8 +116,10 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
 }
 
 /** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */
-function contextValue(node: ContextReader, key: string): string {
+function contextValue(node: ContextReader, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key) ?? DEFAULT_CONTEXT[key];
+  // A setting with no default (WATCHLISTS) is unset unless the context gives it.
+  if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

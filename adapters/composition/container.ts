@@ -7,17 +7,19 @@ import type {
   MarketDataProvider,
   StockQuoteProvider,
   TickerReferenceCache,
+  Watchlist,
   WinnerRepository,
 } from '../../core/index.ts';
 import {
   GetMarketBoard,
   GetSessionResult,
   ListMarketBoards,
+  ListWatchlists,
   ListWinners,
   SyncMarketAndLists,
   SyncMarketBoard,
   SyncWatchlists,
-  SyncWinners,
+  UnknownWatchlistError,
 } from '../../core/index.ts';
 import { SystemClock } from '../clock/system-clock.ts';
 import { marketFiltersOf, type AppConfig } from '../config/app-config.ts';
@@ -28,7 +30,7 @@ import {
 } from '../dynamodb/dynamodb-market-board-repository.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
 import { openRemoteStoreClient } from '../dynamodb/dynamodb-client.ts';
-import { MoversApi } from '../http/movers-api.ts';
+import { MoversApi, type WatchlistReaders } from '../http/movers-api.ts';
 import { ResponseCache } from '../http/response-cache.ts';
 import { CachedTickerNames } from '../memory/cached-ticker-names.ts';
 import { InMemoryBarArchive } from '../memory/in-memory-bar-archive.ts';
@@ -37,6 +39,7 @@ import {
   InMemoryTickerReferenceCache,
 } from '../memory/in-memory-market-board-repository.ts';
 import { WriteNotifyingMarketBoardRepository } from '../memory/write-notifying-market-board-repository.ts';
+import { InMemoryWinnerRepository } from '../memory/in-memory-winner-repository.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
 import { MassiveMarketDataProvider } from '../massive/massive-market-data-provider.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
@@ -51,15 +54,17 @@ export interface ContainerOverrides {
   readonly clock?: Clock;
   readonly logger?: AppLogger;
   readonly quoteProvider?: StockQuoteProvider;
+  /** The default watchlist's store. With any store override, what is not overridden is in memory. */
   readonly winnerRepository?: WinnerRepository;
+  /** Each watchlist's store, by name (tests of several lists). */
+  readonly winnerRepositoryOf?: (watchlist: string) => WinnerRepository | undefined;
+  readonly barArchive?: BarArchive;
   /** The client of the store the CLI opened with `openWinnerStore`; the Lambda functions open theirs here. */
   readonly dynamoDbClient?: DynamoDBClient;
-  // The market board (issue 14). A test that gives `winnerRepository` gets in-memory market stores and
-  // bar archive unless it gives its own: it has no DynamoDB client for them.
+  // The market board (issue 14); in memory too when a store is overridden, unless given here.
   readonly marketDataProvider?: MarketDataProvider;
   readonly marketBoardRepository?: MarketBoardRepository;
   readonly tickerReferenceCache?: TickerReferenceCache;
-  readonly barArchive?: BarArchive;
 }
 
 function adaptersModule(config: AppConfig, overrides: ContainerOverrides): ContainerModule {
@@ -85,32 +90,56 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
           }),
       )
       .inSingletonScope();
+    // Watchlists (issue 14): one store per configured list, one bar archive, all on one DynamoDB client.
+    const inMemory = overrides.winnerRepository !== undefined || overrides.winnerRepositoryOf !== undefined;
+    let client: DynamoDBClient | undefined;
+    const dynamoDbClient = () => (client ??= overrides.dynamoDbClient ?? openRemoteStoreClient(config.store));
+    bind(TOKENS.barArchive)
+      .toDynamicValue(
+        () =>
+          overrides.barArchive ??
+          (inMemory
+            ? new InMemoryBarArchive()
+            : new DynamoDbBarArchive({ client: dynamoDbClient(), tableName: config.store.tableName })),
+      )
+      .inSingletonScope();
     // Every write through the container (a sync inside `serve`) drops the API's cached answers at once.
-    bind(TOKENS.winnerRepository)
+    bind(TOKENS.winnerRepositories)
       .toDynamicValue((context) => {
-        const store =
-          overrides.winnerRepository ??
-          new DynamoDbWinnerRepository({
-            client: overrides.dynamoDbClient ?? openRemoteStoreClient(config.store),
-            tableName: config.store.tableName,
-            watchlist: config.watchlistName,
-            logger: context.get(TOKENS.logger),
-          });
         const cache = context.get(TOKENS.responseCache);
-        return new WriteNotifyingWinnerRepository(store, () => cache.clear());
+        const logger = context.get(TOKENS.logger);
+        const storeOf = (watchlist: string): WinnerRepository =>
+          overrides.winnerRepositoryOf?.(watchlist) ??
+          (watchlist === config.defaultWatchlist.name ? overrides.winnerRepository : undefined) ??
+          (inMemory
+            ? new InMemoryWinnerRepository()
+            : new DynamoDbWinnerRepository({
+                client: dynamoDbClient(),
+                tableName: config.store.tableName,
+                watchlist,
+                logger,
+              }));
+        return configuredLists(config, (watchlist) => {
+          return new WriteNotifyingWinnerRepository(storeOf(watchlist), () => cache.clear());
+        });
       })
       .inSingletonScope();
-    marketAdapters(config, overrides, bind);
+    bind(TOKENS.winnerRepository)
+      .toDynamicValue((context) => context.get(TOKENS.winnerRepositories)(config.defaultWatchlist.name))
+      .inSingletonScope();
+    marketAdapters(config, overrides, bind, inMemory, dynamoDbClient);
   });
 }
 
-/** The market board's adapters (issue 14): its provider, its stores, the bar archive and the names. */
-function marketAdapters(config: AppConfig, overrides: ContainerOverrides, bind: Bind): void {
-  const inMemory = overrides.winnerRepository !== undefined && overrides.dynamoDbClient === undefined;
-  const table = () => ({
-    client: overrides.dynamoDbClient ?? openRemoteStoreClient(config.store),
-    tableName: config.store.tableName,
-  });
+/** The market board's adapters (issue 14): its provider, its stores and the company names. */
+function marketAdapters(
+  config: AppConfig,
+  overrides: ContainerOverrides,
+  bind: Bind,
+  inMemory: boolean,
+  dynamoDbClient: () => DynamoDBClient,
+): void {
+  const table = () => ({ client: dynamoDbClient(), tableName: config.store.tableName });
   bind(TOKENS.marketDataProvider)
     .toDynamicValue(
       (context) =>
@@ -146,16 +175,28 @@ function marketAdapters(config: AppConfig, overrides: ContainerOverrides, bind: 
           : new DynamoDbTickerReferenceCache({ ...table(), logger: context.get(TOKENS.logger) })),
     )
     .inSingletonScope();
-  bind(TOKENS.barArchive)
-    .toDynamicValue(
-      () => overrides.barArchive ?? (inMemory ? new InMemoryBarArchive() : new DynamoDbBarArchive(table())),
-    )
-    .inSingletonScope();
   bind(TOKENS.tickerNames)
     .toDynamicValue(
       (context) => new CachedTickerNames(context.get(TOKENS.tickerReferenceCache), context.get(TOKENS.clock)),
     )
     .inSingletonScope();
+}
+
+/**
+ * One `make(name)` per configured list, made on first use; any other name is UnknownWatchlistError, so
+ * what is kept per name stays as bounded as the configuration.
+ */
+function configuredLists<T>(config: AppConfig, make: (watchlist: string) => T): (watchlist: string) => T {
+  const made = new Map<string, T>();
+  const names = config.watchlists.map((list) => list.name);
+  return (watchlist) => {
+    if (!names.includes(watchlist)) throw new UnknownWatchlistError(watchlist, names);
+    const existing = made.get(watchlist);
+    if (existing !== undefined) return existing;
+    const value = make(watchlist);
+    made.set(watchlist, value);
+    return value;
+  };
 }
 
 function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger): StockQuoteProvider {
@@ -172,35 +213,60 @@ function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger)
 
 /** Core classes carry no decorators: they are built here by factories from their ports. */
 const useCasesModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.syncWinners)
+  // Watchlists (issue 14): the sync of every list from one fetch, and each list's readers.
+  bind(TOKENS.syncWatchlists)
     .toResolvedValue(
-      (provider: StockQuoteProvider, repository: WinnerRepository, clock: Clock, config: AppConfig) =>
-        new SyncWinners(provider, repository, clock, {
-          symbols: config.watchlist,
+      (
+        provider: StockQuoteProvider,
+        archive: BarArchive,
+        repositoryOf: (watchlist: string) => WinnerRepository,
+        clock: Clock,
+        config: AppConfig,
+        logger: AppLogger,
+      ) =>
+        new SyncWatchlists(provider, archive, repositoryOf, clock, {
+          watchlists: config.watchlists,
           basis: config.basis,
           publishDelayMinutes: config.publishDelayMinutes,
+          onUnreadable: (unreadable) =>
+            logger.warn('archived bars could not be read back; fetching them again', { unreadable }),
         }),
-      [TOKENS.quoteProvider, TOKENS.winnerRepository, TOKENS.clock, TOKENS.config],
+      [
+        TOKENS.quoteProvider,
+        TOKENS.barArchive,
+        TOKENS.winnerRepositories,
+        TOKENS.clock,
+        TOKENS.config,
+        TOKENS.logger,
+      ],
     )
     .inSingletonScope();
-  bind(TOKENS.listWinners)
+  bind(TOKENS.watchlistReaders)
     .toResolvedValue(
-      (repository: WinnerRepository, clock: Clock, config: AppConfig) =>
-        new ListWinners(repository, clock, config.publishDelayMinutes),
-      [TOKENS.winnerRepository, TOKENS.clock, TOKENS.config],
+      (repositoryOf: (watchlist: string) => WinnerRepository, clock: Clock, config: AppConfig) =>
+        configuredLists(config, (name): WatchlistReaders => {
+          const repository = repositoryOf(name);
+          return {
+            watchlist: config.watchlists.find((list) => list.name === name) as Watchlist,
+            listWinners: new ListWinners(repository, clock, config.publishDelayMinutes),
+            getSessionResult: new GetSessionResult(repository),
+          };
+        }),
+      [TOKENS.winnerRepositories, TOKENS.clock, TOKENS.config],
     )
     .inSingletonScope();
-  bind(TOKENS.getSessionResult)
+  bind(TOKENS.listWatchlists)
     .toResolvedValue(
-      (repository: WinnerRepository) => new GetSessionResult(repository),
-      [TOKENS.winnerRepository],
+      (repositoryOf: (watchlist: string) => WinnerRepository, config: AppConfig) =>
+        new ListWatchlists(config.watchlists, config.defaultWatchlist.name, repositoryOf),
+      [TOKENS.winnerRepositories, TOKENS.config],
     )
     .inSingletonScope();
   bind(TOKENS.moversApi)
     .toResolvedValue(
       (
-        listWinners: ListWinners,
-        getSessionResult: GetSessionResult,
+        readersOf: (watchlist: string) => WatchlistReaders,
+        listWatchlists: ListWatchlists,
         repository: WinnerRepository,
         cache: ResponseCache,
         clock: Clock,
@@ -211,8 +277,8 @@ const useCasesModule = new ContainerModule(({ bind }) => {
         names: CachedTickerNames,
       ) =>
         new MoversApi({
-          listWinners,
-          getSessionResult,
+          readersOf,
+          listWatchlists,
           repository,
           cache,
           clock,
@@ -222,8 +288,8 @@ const useCasesModule = new ContainerModule(({ bind }) => {
           names: () => names.names(),
         }),
       [
-        TOKENS.listWinners,
-        TOKENS.getSessionResult,
+        TOKENS.watchlistReaders,
+        TOKENS.listWatchlists,
         TOKENS.winnerRepository,
         TOKENS.responseCache,
         TOKENS.clock,
@@ -238,7 +304,7 @@ const useCasesModule = new ContainerModule(({ bind }) => {
   marketUseCases(bind);
 });
 
-/** The market board's use cases (issue 14) and the daily sync of the market plus the lists. */
+/** The market board's use cases (issue 14) and the daily sync: the market first, then every list. */
 function marketUseCases(bind: Bind): void {
   bind(TOKENS.syncMarketBoard)
     .toResolvedValue(
@@ -252,7 +318,8 @@ function marketUseCases(bind: Bind): void {
       ) =>
         new SyncMarketBoard(provider, boards, referenceCache, clock, marketFiltersOf(config), {
           publishDelayMinutes: config.publishDelayMinutes,
-          tracked: { archive, tickers: trackedTickers(config) },
+          // Every list's tickers: each grouped answer archives their bars, so the lists' sync costs no call.
+          tracked: { archive, tickers: [...new Set(config.watchlists.flatMap((list) => list.symbols))] },
         }),
       [
         TOKENS.marketDataProvider,
@@ -279,37 +346,10 @@ function marketUseCases(bind: Bind): void {
     .inSingletonScope();
   bind(TOKENS.dailySync)
     .toResolvedValue(
-      (
-        market: SyncMarketBoard,
-        provider: StockQuoteProvider,
-        archive: BarArchive,
-        repository: WinnerRepository,
-        clock: Clock,
-        config: AppConfig,
-      ) => {
-        // The lists read the bars the market's grouped answers archived. One list until WATCHLISTS lands.
-        const lists = new SyncWatchlists(provider, archive, () => repository, clock, {
-          watchlists: [{ name: config.watchlistName, symbols: config.watchlist }],
-          basis: config.basis,
-          publishDelayMinutes: config.publishDelayMinutes,
-        });
-        return new SyncMarketAndLists(market, lists);
-      },
-      [
-        TOKENS.syncMarketBoard,
-        TOKENS.quoteProvider,
-        TOKENS.barArchive,
-        TOKENS.winnerRepository,
-        TOKENS.clock,
-        TOKENS.config,
-      ],
+      (market: SyncMarketBoard, lists: SyncWatchlists) => new SyncMarketAndLists(market, lists),
+      [TOKENS.syncMarketBoard, TOKENS.syncWatchlists],
     )
     .inSingletonScope();
-}
-
-/** Every ticker a list tracks: the market sync archives their bars from each grouped answer. */
-function trackedTickers(config: AppConfig): readonly string[] {
-  return config.watchlist;
 }
 
 /** The composition root: the only place that knows concrete classes. */

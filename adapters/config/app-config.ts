@@ -5,9 +5,11 @@ import {
   marketFilters,
   SECURITY_TYPE,
   type MarketFilters,
+  type Watchlist,
 } from '../../core/index.ts';
 import {
   DEFAULT_TABLE_NAME,
+  DEFAULT_WATCHLIST_NAME,
   describeSetting,
   FALLBACK_REGION,
   flagName,
@@ -17,7 +19,7 @@ import {
   type SettingKey,
 } from './settings.ts';
 
-export { DEFAULT_TABLE_NAME, DEFAULT_WATCHLIST } from './settings.ts';
+export { DEFAULT_TABLE_NAME, DEFAULT_WATCHLIST, DEFAULT_WATCHLIST_NAME } from './settings.ts';
 
 /** Raised for configuration a person must fix: names the variable (or flag) and what it accepts. */
 export class ConfigurationError extends Error {
@@ -56,15 +58,72 @@ function commaList() {
   );
 }
 
-/** A list where naming an item twice is a mistake worth pointing at (`WATCHLIST=AAPL,MSFT,AAPL`). */
+/** The items named more than once, each once: `WATCHLIST=AAPL,MSFT,AAPL` is a mistake worth pointing at. */
+function repeatsOf(list: readonly string[]): string[] {
+  return [...new Set(list.filter((item, index) => list.indexOf(item) !== index))];
+}
+
 function withoutRepeats(list: readonly string[], context: z.RefinementCtx): void {
-  const repeated = list.filter((item, index) => list.indexOf(item) !== index);
+  const repeated = repeatsOf(list);
   if (repeated.length > 0) {
-    context.addIssue({
-      code: 'custom',
-      message: `each item once; listed twice: ${[...new Set(repeated)].join(', ')}`,
-    });
+    context.addIssue({ code: 'custom', message: `each ticker once; listed twice: ${repeated.join(', ')}` });
   }
+}
+
+// --- Watchlists (issue 14) ---------------------------------------------------------------------------
+
+/** A watchlist's name is a URL path segment and a partition key: lowercase letters, digits and `-`. */
+export const WATCHLIST_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const WATCHLIST_NAME_RULE = 'lowercase letters, digits and -, starting with a letter or digit, up to 64';
+/** Lists come from configuration, and each is a partition the API reads and IAM names: a bounded few. */
+export const MAX_WATCHLISTS = 20;
+const MAX_TICKERS = 50;
+
+const tickers = commaList().pipe(
+  z
+    .array(z.string().regex(TICKER, { error: 'tickers are 1-10 upper-case letters, digits or dots' }))
+    .min(1, { error: 'at least one ticker' })
+    .max(MAX_TICKERS, { error: `at most ${MAX_TICKERS} tickers` })
+    .superRefine(withoutRepeats),
+);
+
+/** `default=AAPL,MSFT;ev=TSLA,RIVN`: every problem is named by its list, so the message says where to look. */
+function parseWatchlists(value: string, context: z.RefinementCtx): Watchlist[] {
+  const entries = value
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const problems: string[] = [];
+  const lists: Watchlist[] = [];
+  if (entries.length === 0) problems.push('at least one list');
+  if (entries.length > MAX_WATCHLISTS) problems.push(`at most ${MAX_WATCHLISTS} lists`);
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    if (equals < 0) {
+      problems.push(`"${entry}" has no "=": write name=TICKER,TICKER`);
+      continue;
+    }
+    const name = entry.slice(0, equals).trim();
+    if (!WATCHLIST_NAME.test(name)) {
+      problems.push(`list name "${name}" is not ${WATCHLIST_NAME_RULE}`);
+      continue;
+    }
+    const symbols = tickers.safeParse(entry.slice(equals + 1));
+    if (!symbols.success) {
+      problems.push(`list "${name}": ${symbols.error.issues.map((issue) => issue.message).join('; ')}`);
+      continue;
+    }
+    lists.push({ name, symbols: symbols.data });
+  }
+  const repeated = repeatsOf(entries.map((entry) => entry.slice(0, entry.indexOf('=')).trim()));
+  if (repeated.length > 0) problems.push(`each list name once; named twice: ${repeated.join(', ')}`);
+  for (const problem of problems) context.addIssue({ code: 'custom', message: problem });
+  return lists;
+}
+
+/** The list `/movers` and plain `winners` show: the one named `default`, else the first. */
+export function defaultWatchlistOf(watchlists: readonly Watchlist[]): Watchlist {
+  return (watchlists.find((list) => list.name === DEFAULT_WATCHLIST_NAME) ?? watchlists[0]) as Watchlist;
 }
 
 /** A dollar amount as typed: digits with an optional decimal part (`5`, `2.50`), never `1e3` or `-1`. */
@@ -94,14 +153,9 @@ const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 export type ConfigKey = SettingKey;
 
 const schema = z.object({
-  watchlist: commaList().pipe(
-    z
-      .array(z.string().regex(TICKER, { error: 'tickers are 1-10 upper-case letters, digits or dots' }))
-      .min(1, { error: 'at least one ticker' })
-      .max(50, { error: 'at most 50 tickers' })
-      .superRefine(withoutRepeats),
-  ),
-  watchlistName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'letters, digits, _ and -, up to 64' }),
+  watchlists: z.string().transform(parseWatchlists).optional(),
+  watchlist: tickers,
+  watchlistName: z.string().regex(WATCHLIST_NAME, { error: WATCHLIST_NAME_RULE }),
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
   syncSessions: integer('syncSessions'),
   publishDelayMinutes: integer('publishDelayMinutes'),
@@ -159,7 +213,38 @@ export type StoreSelection =
 
 export type StoreMode = StoreSelection['mode'];
 
-export type AppConfig = Settings & { readonly store: StoreSelection };
+/**
+ * `watchlists` is every list, whichever form configured them; `defaultWatchlist` is the one `/movers` shows,
+ * and `watchlist` / `watchlistName` are its symbols and name (derived here, so there is one source).
+ */
+export type AppConfig = Omit<Settings, 'watchlists'> & {
+  readonly watchlists: readonly Watchlist[];
+  readonly defaultWatchlist: Watchlist;
+  readonly store: StoreSelection;
+};
+
+function withWatchlists(settings: Settings): Omit<AppConfig, 'store'> {
+  const watchlists = settings.watchlists ?? [{ name: settings.watchlistName, symbols: settings.watchlist }];
+  const defaultWatchlist = defaultWatchlistOf(watchlists);
+  return {
+    ...settings,
+    watchlists,
+    defaultWatchlist,
+    watchlist: [...defaultWatchlist.symbols],
+    watchlistName: defaultWatchlist.name,
+  };
+}
+
+/** Both forms at once would leave one of them silently ignored. */
+function bothWatchlistForms(given: (key: ConfigKey) => string | undefined): string | undefined {
+  const lists = given('watchlists');
+  const shorthand = [given('watchlist'), given('watchlistName')].filter(Boolean);
+  if (lists === undefined || shorthand.length === 0) return undefined;
+  return (
+    `${lists} and ${shorthand.join(' and ')} are both set: WATCHLISTS names every list, ` +
+    `WATCHLIST and WATCHLIST_NAME are its one-list shorthand. Use one form.`
+  );
+}
 
 function storeSelection(settings: Settings): StoreSelection {
   const { tableName, dynamodbEndpoint: endpoint, region, dataDir } = settings;
@@ -189,9 +274,17 @@ export function loadConfig(
     raw[key] = flags[key] ?? (fromEnv === undefined || fromEnv === '' ? setting.default : fromEnv);
   }
   if (emptyFlags.length > 0) throw new ConfigurationError(emptyFlags.join('\n'));
+  // A shorthand left at its default says nothing (the CDK app passes every default explicitly).
+  const conflict = bothWatchlistForms((key) => {
+    if (flags[key] !== undefined) return flagName(key);
+    const fromEnv = env[SETTINGS[key].env];
+    const unset = fromEnv === undefined || fromEnv === '' || fromEnv === (SETTINGS[key] as Setting).default;
+    return unset ? undefined : SETTINGS[key].env;
+  });
+  if (conflict) throw new ConfigurationError(conflict);
   raw.region ??= env.AWS_DEFAULT_REGION || FALLBACK_REGION;
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ...parsed.data, store: storeSelection(parsed.data) };
+  if (parsed.success) return { ...withWatchlists(parsed.data), store: storeSelection(parsed.data) };
   const problems = parsed.error.issues.map((issue) => {
     const key = String(issue.path[0]) as ConfigKey;
     const source = flags[key] !== undefined ? flagName(key) : SETTINGS[key].env;

@@ -24,24 +24,35 @@ export interface Setting {
 }
 
 export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META'] as const;
+/** The list `/movers` and plain `winners` show when WATCHLISTS names one so; else the first list is. */
+export const DEFAULT_WATCHLIST_NAME = 'default';
 export const DEFAULT_TABLE_NAME = 'stock-winners';
 /** The region when neither AWS_REGION nor AWS_DEFAULT_REGION names one. */
 export const FALLBACK_REGION = 'us-east-1';
 
 /** Every setting, in the order the README lists them. */
 export const SETTINGS = {
+  // Watchlists (issue 14): WATCHLISTS names every list; WATCHLIST + WATCHLIST_NAME is the one-list shorthand.
+  watchlists: {
+    env: 'WATCHLISTS',
+    flag: { name: 'watchlists', value: 'lists' },
+    help:
+      'every watchlist, `name=TICKER,...;name=TICKER,...`, names of lowercase letters, digits and `-`; ' +
+      '`/movers` shows `default`, else the first (unset = WATCHLIST named WATCHLIST_NAME)',
+    context: 'watchlists',
+  },
   watchlist: {
     env: 'WATCHLIST',
-    flag: { name: 'watchlist', value: 'symbols' },
+    flag: { name: 'symbols', value: 'symbols' },
     default: DEFAULT_WATCHLIST.join(','),
-    help: 'comma-separated tickers',
+    help: 'comma-separated tickers of the one watchlist, when WATCHLISTS is unset',
     context: 'watchlist',
   },
   watchlistName: {
     env: 'WATCHLIST_NAME',
     flag: { name: 'watchlist-name', value: 'name' },
-    default: 'default',
-    help: 'name the results are stored under',
+    default: DEFAULT_WATCHLIST_NAME,
+    help: 'name the one watchlist is stored under, when WATCHLISTS is unset',
     context: 'watchlistName',
   },
   basis: {

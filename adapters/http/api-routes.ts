@@ -48,6 +48,18 @@ export const API_ROUTES = {
     query: z.object({ days, asOf: z.string().optional() }),
   },
   marketSession: { path: '/market/movers/{date}', methods: READ_WITH_PREFLIGHT, query: z.object({}) },
+  // Watchlists (issue 14): the routes above are the default list's; these name any configured list.
+  watchlists: { path: '/watchlists', methods: READ_WITH_PREFLIGHT, query: z.object({}) },
+  watchlistMovers: {
+    path: '/watchlists/{name}/movers',
+    methods: READ_WITH_PREFLIGHT,
+    query: z.object({ days, asOf: z.string().optional() }),
+  },
+  watchlistSession: {
+    path: '/watchlists/{name}/movers/{date}',
+    methods: READ_WITH_PREFLIGHT,
+    query: z.object({}),
+  },
   // For monitors, not browsers: no preflight.
   health: { path: '/health', methods: ['GET', 'HEAD'], query: z.object({}) },
 } as const satisfies Record<string, ApiRoute>;

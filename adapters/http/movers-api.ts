@@ -4,8 +4,10 @@ import type {
   GetMarketBoard,
   GetSessionResult,
   ListMarketBoards,
+  ListWatchlists,
   ListWinners,
   MarketFilters,
+  Watchlist,
   WinnerRepository,
 } from '../../core/index.ts';
 import {
@@ -30,7 +32,7 @@ import {
 } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError, JSON_CONTENT_TYPE, toHttpError } from './http-errors.ts';
 import { marketMoversView, marketSessionView } from './market-views.ts';
-import { moversView, sessionView, type TickerNames } from './movers-views.ts';
+import { moversView, sessionView, watchlistsView, type TickerNames } from './movers-views.ts';
 import type { CachedAnswer, ResponseCache } from './response-cache.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
@@ -57,15 +59,24 @@ export interface RespondOptions {
   readonly schedule?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
-export interface MoversApiDependencies {
+/** What the API and `stocks-cli winners` read for one watchlist. */
+export interface WatchlistReaders {
+  readonly watchlist: Watchlist;
   readonly listWinners: ListWinners;
   readonly getSessionResult: GetSessionResult;
+}
+
+export interface MoversApiDependencies {
+  /** A configured list's readers; throws UnknownWatchlistError for any other name. */
+  readonly readersOf: (watchlist: string) => WatchlistReaders;
+  readonly listWatchlists: ListWatchlists;
+  /** The default list's store: what /health reads. */
   readonly repository: WinnerRepository;
   readonly cache: ResponseCache;
   readonly clock: Clock;
   readonly config: Pick<
     AppConfig,
-    'corsOrigin' | 'syncTimesEt' | 'basis' | 'watchlist' | 'watchlistName' | 'publishDelayMinutes'
+    'corsOrigin' | 'syncTimesEt' | 'basis' | 'defaultWatchlist' | 'watchlists' | 'publishDelayMinutes'
   >;
   readonly logger: AppLogger;
   // The market board and the company names (issue 14).
@@ -160,10 +171,37 @@ export class MoversApi {
         this.validated('health', query);
         return this.health();
       case 'movers':
-        return this.answer(this.movers(this.validated('movers', query)), request, options);
+        return this.answer(
+          this.movers(this.deps.config.defaultWatchlist.name, this.validated('movers', query)),
+          request,
+          options,
+        );
       case 'session':
         this.validated('session', query);
-        return this.answer(this.session(decodePathSegment(route.parameters.date ?? '')), request, options);
+        return this.answer(
+          this.session(
+            this.deps.config.defaultWatchlist.name,
+            decodePathSegment(route.parameters.date ?? ''),
+          ),
+          request,
+          options,
+        );
+      case 'watchlists':
+        this.validated('watchlists', query);
+        return this.answer(this.watchlists(), request, options);
+      case 'watchlistMovers': {
+        const name = this.watchlistName(route);
+        return this.answer(this.movers(name, this.validated('watchlistMovers', query)), request, options);
+      }
+      case 'watchlistSession': {
+        const name = this.watchlistName(route);
+        this.validated('watchlistSession', query);
+        return this.answer(
+          this.session(name, decodePathSegment(route.parameters.date ?? '')),
+          request,
+          options,
+        );
+      }
       case 'marketMovers':
         return this.answer(this.marketMovers(this.validated('marketMovers', query)), request, options);
       case 'marketSession':
@@ -224,27 +262,31 @@ export class MoversApi {
     return outcome.query;
   }
 
-  /** Keyed by the window after defaulting: `/movers` and `/movers?days=7&asOf=<latest>` share one answer. */
-  private movers({ days, asOf: requested }: RouteQuery<'movers'>): Answerable {
+  /**
+   * Keyed by the list and the window after defaulting: `/movers`, `/movers?days=7&asOf=<latest>` and
+   * `/watchlists/default/movers` share one answer, and no two lists ever share one.
+   */
+  private movers(watchlist: string, { days, asOf: requested }: RouteQuery<'movers'>): Answerable {
     const asOf = requested ?? this.latestCompleted();
     return {
-      key: `movers?days=${days}&asOf=${asOf}`,
+      key: `${watchlist}/movers?days=${days}&asOf=${asOf}`,
       compute: async () => {
+        const readers = this.deps.readersOf(watchlist);
         const [list, names] = await Promise.all([
-          this.deps.listWinners.execute({ days, asOf }),
+          readers.listWinners.execute({ days, asOf }),
           this.deps.names(),
         ]);
-        return JSON.stringify(moversView(days, list, this.deps.config, names));
+        return JSON.stringify(moversView(days, list, this.deps.config.basis, readers.watchlist, names));
       },
     };
   }
 
-  private session(date: string): Answerable {
+  private session(watchlist: string, date: string): Answerable {
     return {
-      key: `movers/${date}`,
+      key: `${watchlist}/movers/${date}`,
       compute: async () => {
         const [result, names] = await Promise.all([
-          this.deps.getSessionResult.execute(date),
+          this.deps.readersOf(watchlist).getSessionResult.execute(date),
           this.deps.names(),
         ]);
         if (!result) {
@@ -259,11 +301,11 @@ export class MoversApi {
     };
   }
 
-  /** Keyed like `movers`, after defaulting. */
+  /** Keyed like a list's movers, under `MARKET#`, which no list name can be. */
   private marketMovers({ days, asOf: requested }: RouteQuery<'marketMovers'>): Answerable {
     const asOf = requested ?? this.latestCompleted();
     return {
-      key: `market/movers?days=${days}&asOf=${asOf}`,
+      key: `MARKET#movers?days=${days}&asOf=${asOf}`,
       compute: async () => {
         const list = await this.deps.market.listBoards.execute({ days, asOf });
         return JSON.stringify(marketMoversView(days, list, this.deps.market.filters));
@@ -273,7 +315,7 @@ export class MoversApi {
 
   private marketSession(date: string): Answerable {
     return {
-      key: `market/movers/${date}`,
+      key: `MARKET#movers/${date}`,
       compute: async () => {
         const board = await this.deps.market.getBoard.execute(date);
         if (!board) {
@@ -286,6 +328,30 @@ export class MoversApi {
         return JSON.stringify(marketSessionView(board));
       },
     };
+  }
+
+  private watchlists(): Answerable {
+    return {
+      key: 'watchlists',
+      compute: async () => JSON.stringify(watchlistsView(await this.deps.listWatchlists.execute())),
+    };
+  }
+
+  /**
+   * The `{name}` of a watchlist route, when it names a configured list. A name that breaks the naming
+   * rule (or is not even valid URL encoding) cannot name a list either: 404 UNKNOWN_WATCHLIST like any
+   * unknown name, not 400, since the path names a resource that does not exist.
+   */
+  private watchlistName(route: RouteMatch): string {
+    const raw = route.parameters.name ?? '';
+    const name = safely(() => decodeURIComponent(raw)) ?? raw;
+    const known = this.deps.config.watchlists.map((list) => list.name);
+    if (known.includes(name)) return name;
+    throw new HttpError(
+      404,
+      'UNKNOWN_WATCHLIST',
+      `No watchlist is named "${truncate(name)}"; the watchlists are ${known.join(', ')}.`,
+    );
   }
 
   /** Runs a store read, and notes when one last succeeded: /health's evidence. */

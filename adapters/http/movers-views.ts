@@ -1,22 +1,24 @@
-import type { Basis, DataSource, RankedMover, SessionResult, WinnersList } from '../../core/index.ts';
+import type {
+  Basis,
+  DataSource,
+  RankedMover,
+  SessionResult,
+  Watchlist,
+  WatchlistOverview,
+  WinnersList,
+} from '../../core/index.ts';
 import { sessionCloseTime } from '../../core/index.ts';
-import type { MoverRecord, MoversResponse, SessionResponse } from './api-contract.ts';
-
-/** What the movers view says about the deployment besides the data. */
-export interface MoversViewSettings {
-  readonly basis: Basis;
-  readonly watchlist: readonly string[];
-  readonly watchlistName: string;
-}
+import type { MoverRecord, MoversResponse, SessionResponse, WatchlistsResponse } from './api-contract.ts';
 
 /** Company names by ticker (CachedTickerNames): shown beside each ticker that has one. */
 export type TickerNames = ReadonlyMap<string, string>;
 
-/** The body of `GET /movers`, which `stocks-cli winners` prints too. */
+/** The body of `GET /movers` (the default list) and `/watchlists/{name}/movers`, which `stocks-cli winners` prints too. */
 export function moversView(
   days: number,
   list: WinnersList,
-  settings: MoversViewSettings,
+  basis: Basis,
+  watchlist: Watchlist,
   names: TickerNames = new Map(),
 ): MoversResponse {
   const data = list.results.map((result) => ({
@@ -36,10 +38,10 @@ export function moversView(
     asOf: list.asOf,
     // The close of the as-of session: stable for a given answer, so the ETag only changes with the data.
     asOfTime: sessionCloseTime(list.asOf).toISOString(),
-    basis: settings.basis,
+    basis,
     source: sourceOf(list.results),
-    watchlist: settings.watchlist,
-    watchlistName: settings.watchlistName,
+    watchlist: watchlist.symbols,
+    watchlistName: watchlist.name,
   };
 }
 
@@ -53,6 +55,19 @@ export function sessionView(result: SessionResult, names: TickerNames = new Map(
     winner: moverView(result.winner, names),
     ranking: result.ranking.map((mover, index) => ({ rank: index + 1, ...moverView(mover, names) })),
     excluded: result.excluded,
+  };
+}
+
+/** The body of `GET /watchlists`, which `stocks-cli watchlists --json` prints too. */
+export function watchlistsView(overviews: readonly WatchlistOverview[]): WatchlistsResponse {
+  return {
+    watchlists: overviews.map((overview) => ({
+      name: overview.name,
+      symbols: overview.symbols,
+      sessionsStored: overview.sessionsStored,
+      latestSession: overview.latestSession ?? null,
+      isDefault: overview.isDefault,
+    })),
   };
 }
 

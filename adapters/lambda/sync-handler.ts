@@ -8,18 +8,14 @@ import { SETTINGS } from '../config/settings.ts';
 import { createLambdaLogger } from '../observability/logger.ts';
 import {
   failureCauses,
-  marketFailed,
   toMarketSyncReport,
-  toSyncReport,
+  toSyncWatchlistsReport,
   type MarketSyncReport,
-  type SyncReport,
+  type SyncWatchlistsReport,
 } from '../reporting/sync-report.ts';
 
-/** The run's report: each list's, and the market board's beside them. */
-export type DailySyncReport = SyncReport & {
-  readonly watchlists: readonly (SyncReport & { readonly watchlist: string })[];
-  readonly market: MarketSyncReport;
-};
+/** The run's report: every list's, and the market board's beside them (issue 14). */
+export type DailySyncReport = SyncWatchlistsReport & { readonly market: MarketSyncReport };
 
 const sessions = SETTINGS.syncSessions.range;
 
@@ -32,9 +28,8 @@ const scheduledEvent = z
 export class SyncFailedError extends Error {
   constructor(readonly report: DailySyncReport) {
     const failed = [...report.watchlists.flatMap((list) => list.failed), ...report.market.failed];
-    super(
-      `Sync failed for ${failed.length} session(s): ${failed[0]?.message ?? report.market.error?.message ?? 'unknown error'}`,
-    );
+    const first = failed[0]?.message ?? report.market.error?.message ?? 'unknown error';
+    super(`Sync failed for ${failed.length} session(s): ${first}`);
     this.name = 'SyncFailedError';
   }
 }
@@ -66,7 +61,7 @@ let wired: { readonly key: string | undefined; readonly dailySync: DailySync } |
  * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
  * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
  */
-async function dailySyncWithCurrentKey(): Promise<DailySync> {
+async function syncWithCurrentKey(): Promise<DailySync> {
   const key = await currentMassiveKey();
   if (wired && wired.key === key) return wired.dailySync;
   if (!key) logger.warn('No Massive API key configured: syncing SIMULATED market data');
@@ -77,29 +72,32 @@ async function dailySyncWithCurrentKey(): Promise<DailySync> {
 }
 
 // Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
-await dailySyncWithCurrentKey();
+await syncWithCurrentKey();
 
-/** Runs the scheduled sync. Not-yet-available data is success; a failure throws so retries and the DLQ see it. */
+/**
+ * Runs the scheduled sync of every watchlist, from one fetch. Not-yet-available data is success; a failure
+ * of any list throws so retries and the DLQ see it (the retry fetches nothing the archive already holds).
+ */
 export async function handler(event: unknown): Promise<DailySyncReport> {
   const input = scheduledEvent.safeParse(event);
   if (!input.success) throw new Error(`Unexpected schedule input: ${input.error.issues[0]?.message}`);
-  const dailySync = await dailySyncWithCurrentKey();
-  // The market first, then every list: one grouped-daily call a session covers them all.
+  const dailySync = await syncWithCurrentKey();
+  // The market first: its one grouped-daily call a session covers every list's tickers too.
   const daily = await dailySync.execute(
     { window: { sessions: input.data?.sessions ?? config.syncSessions } },
     { includeMarket: true },
   );
-  const watchlists = daily.lists.watchlists.map(({ watchlist, summary }) => ({
-    watchlist,
-    ...toSyncReport(summary),
-  }));
+  const summary = daily.lists;
   const report: DailySyncReport = {
-    ...(watchlists[0] as SyncReport),
-    watchlists,
+    ...toSyncWatchlistsReport(summary),
     market: toMarketSyncReport(daily.market),
   };
-  if (marketFailed(report.market) || watchlists.some((list) => list.failed.length > 0)) {
-    const causes = daily.lists.watchlists.flatMap(({ summary }) => failureCauses(summary));
+  const causes = [
+    ...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary))),
+    ...report.market.failed.map((failure) => failure.message),
+    ...(report.market.error ? [report.market.error.message] : []),
+  ];
+  if (causes.length > 0) {
     logger.error('sync failed', { ...report, causes });
     throw new SyncFailedError(report);
   }

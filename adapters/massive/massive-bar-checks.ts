@@ -41,7 +41,8 @@ export function toDailyBar(endpoint: MassiveEndpoint, symbol: string, row: Aggre
 }
 
 /** The last stamp placed: every row of a grouped-daily answer (12 000) carries the same one. */
-let lastPlacement: { readonly stamp: number; readonly session: string; readonly afterClose: boolean } | undefined;
+let lastPlacement:
+  { readonly stamp: number; readonly session: string; readonly afterClose: boolean } | undefined;
 
 /**
  * The New York session of a bar's stamp, and whether the stamp lies after that day's close. Working out a

@@ -40,6 +40,10 @@ export class InMemoryWinnerRepository implements WinnerRepository {
     return this.sortedDates().filter((date) => date >= from && date <= to);
   }
 
+  async countSessions(): Promise<number> {
+    return this.results.size;
+  }
+
   private sortedDates(): string[] {
     return [...this.results.keys()].sort();
   }

@@ -41,4 +41,8 @@ export class WriteNotifyingWinnerRepository implements WinnerRepository {
   storedSessions(from: string, to: string): Promise<string[]> {
     return this.inner.storedSessions(from, to);
   }
+
+  countSessions(): Promise<number> {
+    return this.inner.countSessions();
+  }
 }

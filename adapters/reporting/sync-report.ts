@@ -1,4 +1,4 @@
-import type { MarketOutcome, SyncSummary } from '../../core/index.ts';
+import type { FetchPlan, MarketOutcome, SyncSummary, SyncWatchlistsSummary } from '../../core/index.ts';
 
 export interface SyncReport {
   readonly from: string;
@@ -41,6 +41,33 @@ export function failureCauses(summary: SyncSummary): string[] {
 function errorCode(error: Error): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error.name;
+}
+
+// --- Watchlists (issue 14) ---------------------------------------------------------------------------
+
+export interface WatchlistSyncReport extends SyncReport {
+  readonly watchlist: string;
+}
+
+/** A run over the watchlists: each list's report, and what the one fetch behind them all cost. */
+export interface SyncWatchlistsReport {
+  readonly watchlists: readonly WatchlistSyncReport[];
+  /** The union plan: the calls the run costs for every list together. */
+  readonly plan: FetchPlan;
+  readonly callsMade: number;
+  readonly dryRun: boolean;
+}
+
+export function toSyncWatchlistsReport(summary: SyncWatchlistsSummary): SyncWatchlistsReport {
+  return {
+    watchlists: summary.watchlists.map(({ watchlist, summary: list }) => ({
+      watchlist,
+      ...toSyncReport(list),
+    })),
+    plan: summary.plan,
+    callsMade: summary.callsMade,
+    dryRun: summary.dryRun,
+  };
 }
 
 /** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */

@@ -61,6 +61,7 @@ export function meterConsumedCapacity(
       metered('latestWinners', () => repository.latestWinners(limit, onOrBefore)),
     storedSessions: (from: string, to: string) =>
       metered('storedSessions', () => repository.storedSessions(from, to)),
+    countSessions: () => metered('countSessions', () => repository.countSessions()),
   };
 }
 

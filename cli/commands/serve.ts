@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { messageOf, nextScheduledSync, type Clock } from '../../core/index.ts';
+import { messageOf, nextScheduledSync, type Clock, type SyncWatchlistsSummary } from '../../core/index.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions, Runtime } from '../runtime.ts';
 
@@ -128,42 +128,46 @@ class PeriodicSync {
   /** `due`: the scheduled instant this run is for; a timer that fires a moment early must not run it twice. */
   private async run(due = 0): Promise<void> {
     const { logger, container, config } = this.runtime;
-    let failed = true;
+    let summary: SyncWatchlistsSummary | undefined;
+    let marketFailing = false;
     try {
-      // The market first, then every list: one grouped-daily call a session covers them all.
+      // The market first (its grouped answers cover every list's tickers), then every watchlist.
       const daily = await container
         .get(TOKENS.dailySync)
         .execute(
           { window: { sessions: config.syncSessions }, signal: this.stopSignal },
           { includeMarket: true },
         );
+      summary = daily.lists;
       const { failureCauses, marketFailed, toMarketSyncReport } =
         await import('../../adapters/reporting/sync-report.ts');
       const market = toMarketSyncReport(daily.market);
+      marketFailing = marketFailed(market);
       logger.info('market board synced', {
         calls: market.calls,
         stored: market.stored.length,
         notYetAvailable: market.notYetAvailable.length,
         failed: market.failed.length,
       });
-      if (market.error) logger.error('market sync failed', { cause: market.error.message });
-      failed = marketFailed(market);
-      for (const { watchlist, summary } of daily.lists.watchlists) {
+      if (market.error) logger.error('market board not synced', { cause: market.error.message });
+      for (const { watchlist, summary: list } of summary.watchlists) {
         logger.info('sync finished', {
           watchlist,
-          stored: summary.stored.length,
-          alreadyPresent: summary.alreadyPresent.length,
-          notYetAvailable: summary.notYetAvailable.length,
-          failed: summary.failed.length,
+          stored: list.stored.length,
+          alreadyPresent: list.alreadyPresent.length,
+          notYetAvailable: list.notYetAvailable.length,
+          failed: list.failed.length,
         });
-        for (const cause of failureCauses(summary)) logger.error('sync failure', { watchlist, cause });
-        failed ||= summary.failed.length > 0;
+        for (const cause of failureCauses(list)) logger.error('sync failure', { watchlist, cause });
       }
+      logger.info('sync calls', { callsMade: summary.callsMade });
     } catch (error) {
       logger.error('sync failed', { error: messageOf(error) });
     }
     if (this.stopSignal.aborted) return;
     const now = this.clock.now().getTime();
+    const failed =
+      !summary || marketFailing || summary.watchlists.some((list) => list.summary.failed.length > 0);
     const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
     logger.info('next sync', { at: new Date(next).toISOString() });
     this.timer = setTimeout(() => void this.run(next), next - now);

@@ -2,9 +2,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/index.ts';
 import type { GlobalOptions } from '../runtime.ts';
+import { selectedWatchlist, watchlistOption } from '../watchlist-option.ts';
 
 interface SyncOptions extends GlobalOptions {
   sessions?: number;
+  watchlist?: string;
   json?: boolean;
 }
 
@@ -21,15 +23,19 @@ export function registerSync(program: Command): void {
   program
     .command('sync')
     .description(
-      'Fill the last K sessions that have no stored winner or market board (what the scheduler runs).',
+      'Fill the last K sessions that have no stored winner, for every watchlist from one fetch (what the scheduler runs).',
     )
     .option(
       '--sessions <k>',
       `sessions to look back over, 1-${MAX_SYNC_SESSIONS} (default SYNC_SESSIONS or 10)`,
       parseSessions,
     )
+    .addOption(watchlistOption('only this watchlist'))
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExamples:\n  $ stocks-cli sync\n  $ stocks-cli sync --sessions 30 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stocks-cli sync\n  $ stocks-cli sync --sessions 30 --json\n  $ stocks-cli sync --watchlist ev',
+    )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<SyncOptions>();
       // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
@@ -37,13 +43,18 @@ export function registerSync(program: Command): void {
         import('../runtime.ts'),
         import('../sync-output.ts'),
       ]);
-      const runtime = await openRuntime(configFrom(options, { syncSessions: options.sessions }));
+      const config = configFrom(options, { syncSessions: options.sessions });
+      const watchlist = selectedWatchlist(config, options.watchlist);
+      const runtime = await openRuntime(config);
       try {
-        // The market first, then every list: one grouped-daily call a session covers them all.
+        // The market first (one grouped-daily call a session covers every list too), then the lists.
         const daily = await runtime.container
           .get(TOKENS.dailySync)
-          .execute({ window: { sessions: runtime.config.syncSessions } }, { includeMarket: true });
-        process.exitCode = printDailySync(daily, options.json ?? false);
+          .execute(
+            { window: { sessions: runtime.config.syncSessions }, watchlist },
+            { includeMarket: watchlist === undefined },
+          );
+        process.exitCode = printDailySync(daily, options.json ?? false, runtime.config.rateLimitPerMinute);
       } finally {
         await runtime.close();
       }

@@ -4,10 +4,12 @@ import { DEFAULT_DAYS } from '../../adapters/http/api-contract.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import type { GlobalOptions } from '../runtime.ts';
 import { pad, paletteFor, signedPercent, toCsv, UsageError } from '../output.ts';
+import { selectedWatchlist, watchlistOption } from '../watchlist-option.ts';
 
 interface WinnersOptions extends GlobalOptions {
   days: string;
   asOf?: string;
+  watchlist?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -18,13 +20,14 @@ export function registerWinners(program: Command): void {
     .description('Show the top mover of each of the last N sessions.')
     .option('--days <n>', 'number of sessions, 1-365', String(DEFAULT_DAYS))
     .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
+    .addOption(watchlistOption('show this watchlist; default the default list'))
     .option('--json', 'print the JSON of GET /movers')
     .addOption(
       new Option('--csv', 'print CSV (RFC 4180) for spreadsheets: one record per session').conflicts('json'),
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ stocks-cli winners\n  $ stocks-cli winners --days 30 --as-of 2025-12-31\n  $ stocks-cli winners --json | jq .data[0]\n  $ stocks-cli winners --days 365 --csv > winners.csv',
+      '\nExamples:\n  $ stocks-cli winners\n  $ stocks-cli winners --days 30 --as-of 2025-12-31\n  $ stocks-cli winners --json | jq .data[0]\n  $ stocks-cli winners --days 365 --csv > winners.csv\n  $ stocks-cli winners --watchlist ev',
     )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<WinnersOptions>();
@@ -35,23 +38,25 @@ export function registerWinners(program: Command): void {
         import('../../adapters/http/movers-views.ts'),
       ]);
       const config = configFrom(options);
+      const watchlist = selectedWatchlist(config, options.watchlist) ?? config.defaultWatchlist.name;
       // The rules of GET /movers's query, so --days is refused with the API's own words.
       const parsed = parseQuery('movers', { days: options.days, asOf: options.asOf });
       if ('problem' in parsed) throw new UsageError(parsed.problem);
       const { days, asOf } = parsed.query;
       const runtime = await openRuntime(config);
       try {
+        const readers = runtime.container.get(TOKENS.watchlistReaders)(watchlist);
         const [list, names] = await Promise.all([
-          runtime.container.get(TOKENS.listWinners).execute({ days, asOf }),
+          readers.listWinners.execute({ days, asOf }),
           runtime.container.get(TOKENS.tickerNames).names(),
         ]);
-        const body = moversView(days, list, runtime.config, names);
+        const body = moversView(days, list, runtime.config.basis, readers.watchlist, names);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(body, null, 2)}\n`
             : options.csv
               ? renderCsv(body)
-              : renderTable(body),
+              : renderTable(body, runtime.config.watchlists.length > 1),
         );
       } finally {
         await runtime.close();
@@ -80,7 +85,8 @@ function renderCsv(body: MoversResponse): string {
   return toCsv([CSV_HEADER, ...records]);
 }
 
-function renderTable(body: MoversResponse): string {
+/** `several`: more than one list is configured, so the footer names the one shown. */
+function renderTable(body: MoversResponse, several: boolean): string {
   const palette = paletteFor(process.stdout);
   const byDate = new Map(body.data.map((row) => [row.date, row]));
   const lines = [
@@ -105,9 +111,10 @@ function renderTable(body: MoversResponse): string {
     body.source === 'simulated'
       ? palette.yellow('SIMULATED data (not real market quotes)')
       : `source ${body.source ?? 'none'}`;
+  const named = several ? ` · watchlist ${body.watchlistName}` : '';
   lines.push(
     '',
-    `${body.data.length} of ${body.sessions.length} sessions stored, as of ${body.asOf} · basis ${body.basis} · ${source}`,
+    `${body.data.length} of ${body.sessions.length} sessions stored, as of ${body.asOf} · basis ${body.basis} · ${source}${named}`,
   );
   return `${lines.join('\n')}\n`;
 }

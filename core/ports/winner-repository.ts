@@ -43,4 +43,6 @@ export interface WinnerRepository {
   latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows>;
   /** Dates stored with `from <= date <= to`, ascending (reads keys only). */
   storedSessions(from: string, to: string): Promise<string[]>;
+  /** How many sessions are stored (damaged ones too): one count, its cost that of the winner rows it counts. */
+  countSessions(): Promise<number>;
 }

@@ -147,3 +147,62 @@ describe('store selection', () => {
     });
   });
 });
+
+describe('watchlists', () => {
+  it('reads WATCHLISTS; the list named default is the default wherever it stands', () => {
+    const config = loadConfig({ WATCHLISTS: 'ev=TSLA,RIVN,LCID; default = AAPL, MSFT ;' });
+
+    expect(config.watchlists).toEqual([
+      { name: 'ev', symbols: ['TSLA', 'RIVN', 'LCID'] },
+      { name: 'default', symbols: ['AAPL', 'MSFT'] },
+    ]);
+    expect(config.defaultWatchlist.name).toBe('default');
+    expect(config.watchlist).toEqual(['AAPL', 'MSFT']);
+    expect(config.watchlistName).toBe('default');
+  });
+
+  it('takes the first list as the default when none is named default, and the flag like the variable', () => {
+    const config = loadConfig({}, { watchlists: 'mine=NVDA;ev=TSLA' });
+
+    expect(config.defaultWatchlist).toEqual({ name: 'mine', symbols: ['NVDA'] });
+  });
+
+  it('makes WATCHLIST and WATCHLIST_NAME the one list when WATCHLISTS is unset', () => {
+    const config = loadConfig({ WATCHLIST: 'AAPL', WATCHLIST_NAME: 'chips-2' });
+
+    expect(config.watchlists).toEqual([{ name: 'chips-2', symbols: ['AAPL'] }]);
+    expect(config.defaultWatchlist.name).toBe('chips-2');
+  });
+
+  it.each([
+    ['ev=TSLA,RIVN,TSLA', /list "ev": each ticker once; listed twice: TSLA/],
+    ['ev=TSLA;mine=AAPL;ev=RIVN', /each list name once; named twice: ev/],
+    ['EV=TSLA', /list name "EV" is not lowercase letters, digits and -/],
+    ['e_v=TSLA', /list name "e_v"/],
+    ['-ev=TSLA', /list name "-ev"/],
+    ['TSLA,RIVN', /"TSLA,RIVN" has no "=": write name=TICKER,TICKER/],
+    ['ev=', /list "ev": at least one ticker/],
+    ['ev=tsla', /list "ev": tickers are 1-10 upper-case/],
+    [' ; ', /at least one list/],
+    [Array.from({ length: 21 }, (_, index) => `l${index}=AAPL`).join(';'), /at most 20 lists/],
+  ])('refuses WATCHLISTS=%j, naming the problem', (value, message) => {
+    expect(() => loadConfig({ WATCHLISTS: value })).toThrow(message);
+    expect(() => loadConfig({ WATCHLISTS: value })).toThrow(ConfigurationError);
+  });
+
+  it('refuses both forms at once, unless the shorthand is left at its default', () => {
+    expect(() => loadConfig({ WATCHLISTS: 'ev=TSLA', WATCHLIST_NAME: 'mine' })).toThrow(
+      /WATCHLISTS and WATCHLIST_NAME are both set/,
+    );
+    expect(() => loadConfig({ WATCHLIST: 'AAPL' }, { watchlists: 'ev=TSLA' })).toThrow(
+      /--watchlists and WATCHLIST are both set/,
+    );
+    expect(loadConfig({ WATCHLISTS: 'ev=TSLA', WATCHLIST_NAME: 'default' }).watchlists).toHaveLength(1);
+  });
+
+  it('allows only lowercase letters, digits and - in WATCHLIST_NAME now', () => {
+    expect(() => loadConfig({ WATCHLIST_NAME: 'My_List' })).toThrow(
+      /WATCHLIST_NAME="My_List" is invalid: expected lowercase letters, digits and -/,
+    );
+  });
+});

@@ -88,16 +88,39 @@ describe('sync handler', () => {
     const first = await handler(schedulerEvent());
     const second = await handler(schedulerEvent());
 
-    expect(first.stored).toEqual(lastSessions(4, latestCompletedSession(new Date())).reverse());
-    expect(second.stored).toEqual([]);
-    expect(second.alreadyPresent).toBe(4);
+    expect(first.watchlists[0]?.stored).toEqual(
+      lastSessions(4, latestCompletedSession(new Date())).reverse(),
+    );
+    expect(second.watchlists[0]?.stored).toEqual([]);
+    expect(second.watchlists[0]?.alreadyPresent).toBe(4);
+  });
+
+  it('syncs every watchlist of WATCHLISTS into its own partition', async () => {
+    const { tableName } = await coldStart({
+      SYNC_SESSIONS: '3',
+      WATCHLISTS: 'default=AAPL,MSFT;ev=TSLA,RIVN',
+    });
+    const { handler } = await import('../../adapters/lambda/sync-handler.ts');
+
+    const report = await handler(schedulerEvent());
+
+    expect(report.watchlists.map((list) => [list.watchlist, list.stored.length])).toEqual([
+      ['default', 3],
+      ['ev', 3],
+    ]);
+    const client = createLocalDynamoDbClient(server.endpoint);
+    const ev = new DynamoDbWinnerRepository({ client, tableName, watchlist: 'ev' });
+    const newest = await ev.latestWinners(3);
+    client.destroy();
+    expect(newest.rows.every((row) => ['TSLA', 'RIVN'].includes(row.winner.symbol))).toBe(true);
+    expect(newest.rows).toHaveLength(3);
   });
 
   it('takes the number of sessions from the schedule input and rejects malformed input', async () => {
     await coldStart({});
     const { handler } = await import('../../adapters/lambda/sync-handler.ts');
 
-    expect((await handler(schedulerEvent({ sessions: 2 }))).stored).toHaveLength(2);
+    expect((await handler(schedulerEvent({ sessions: 2 }))).watchlists[0]?.stored).toHaveLength(2);
     await expect(handler(schedulerEvent({ sessions: 'many' }))).rejects.toThrow(/Unexpected schedule input/);
   });
 
@@ -146,7 +169,7 @@ describe('sync handler', () => {
       const report = await handler(schedulerEvent());
 
       expect(ssm.requests).toHaveLength(2);
-      expect(report.stored).toHaveLength(1);
+      expect(report.watchlists[0]?.stored).toHaveLength(1);
       expect(massive.requests.at(-1)?.status).toBe(200);
     } finally {
       vi.useRealTimers();

@@ -47,6 +47,7 @@ function blockingStore(inner: WinnerRepository) {
     saveMany: (results, options) => inner.saveMany(results, options),
     get: (date) => inner.get(date),
     storedSessions: (from, to) => inner.storedSessions(from, to),
+    countSessions: () => inner.countSessions(),
     latestWinners: async (limit, onOrBefore) => {
       if (limit > 1) {
         started += 1;

@@ -11,6 +11,7 @@ import type { MoversApi } from '../../adapters/http/movers-api.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { addDays, type WinnerRepository } from '../../core/index.ts';
 import { apiGatewayEvent } from '../support/aws-events.ts';
+import { readCounting } from '../support/read-counting-repository.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 /** Names an object inherits: as query keys they are unknown parameters like any other. */
@@ -51,16 +52,8 @@ async function containerWith(
 
 /** Counts the reads that reach the store. */
 function countingStore(): { store: WinnerRepository; reads: () => number } {
-  const inner = new InMemoryWinnerRepository();
-  let reads = 0;
-  const store: WinnerRepository = {
-    save: (result, options) => inner.save(result, options),
-    saveMany: (results, options) => inner.saveMany(results, options),
-    get: (date) => (reads++, inner.get(date)),
-    latestWinners: (limit, onOrBefore) => (reads++, inner.latestWinners(limit, onOrBefore)),
-    storedSessions: (from, to) => (reads++, inner.storedSessions(from, to)),
-  };
-  return { store, reads: () => reads };
+  const counter = { reads: 0 };
+  return { store: readCounting(new InMemoryWinnerRepository(), counter), reads: () => counter.reads };
 }
 
 async function get(api: MoversApi, path: string, headers: Record<string, string> = {}) {
@@ -347,6 +340,7 @@ describe('the cache of finished answers', () => {
       saveMany: (results, options) => inner.saveMany(results, options),
       get: (date) => inner.get(date),
       storedSessions: (from, to) => inner.storedSessions(from, to),
+      countSessions: () => inner.countSessions(),
       latestWinners: async (limit, onOrBefore) => ({
         rows: (await inner.latestWinners(limit, onOrBefore)).rows,
         unreadable: [{ date: '2026-11-19', reason: 'the stored item is damaged' }],
@@ -372,6 +366,7 @@ describe('the cache of finished answers', () => {
       },
       storedSessions: (from, to) => inner.storedSessions(from, to),
       latestWinners: (limit, onOrBefore) => inner.latestWinners(limit, onOrBefore),
+      countSessions: () => inner.countSessions(),
     };
     const api = (await containerWith([], {}, damaged)).get(TOKENS.moversApi);
 

@@ -37,6 +37,8 @@ function expectOneLine(run: CliRun, code: number, message: RegExp): void {
 
 let filled: Record<string, string>;
 let backup: string;
+/** A backfill stores a winner item and a bar-archive item per session (docs/bar-archive.md). */
+const ITEMS = 2 * Q1_2025.length;
 
 beforeAll(async () => {
   filled = environment();
@@ -63,8 +65,8 @@ describe('db export and db import', () => {
       );
 
       expect(imported.code).toBe(0);
-      expect(imported.stdout).toContain(`Imported ${Q1_2025.length} items`);
-      expect(original.trim().split('\n')).toHaveLength(Q1_2025.length);
+      expect(imported.stdout).toContain(`Imported ${ITEMS} items`);
+      expect(original.trim().split('\n')).toHaveLength(ITEMS);
       expect(again.stdout.trim().split('\n').toSorted()).toEqual(original.trim().split('\n').toSorted());
       expect(JSON.parse(winners[1]?.stdout ?? '')).toEqual(JSON.parse(winners[0]?.stdout ?? ''));
     },
@@ -75,8 +77,8 @@ describe('db export and db import', () => {
     const replaced = await runCli(['db', 'import', backup, '--overwrite'], filled);
 
     expect(kept.stdout).toContain(`Imported 0 items`);
-    expect(kept.stdout).toContain(`kept ${Q1_2025.length} already stored`);
-    expect(replaced.stdout).toContain(`Imported ${Q1_2025.length} items`);
+    expect(kept.stdout).toContain(`kept ${ITEMS} already stored`);
+    expect(replaced.stdout).toContain(`Imported ${ITEMS} items`);
   });
 
   it(

@@ -88,6 +88,18 @@ export function testWinnerRepositoryContract(name: string, newRepository: Winner
 
       expect(rows.map((row) => row.date)).toEqual(dates.slice(10, 110).reverse());
       expect(await repository.storedSessions(dates[10]!, dates[109]!)).toEqual(dates.slice(10, 110));
+      expect(await repository.countSessions()).toBe(120);
+    });
+
+    it('counts stored sessions: none when empty, a rewritten session once', async () => {
+      const repository = await newRepository();
+      expect(await repository.countSessions()).toBe(0);
+      await repository.saveMany(
+        ['2026-11-18', '2026-11-19'].map((date) => aSessionResult().on(date).build()),
+      );
+      await repository.save(aSessionResult().on('2026-11-19').build(), { overwrite: true });
+
+      expect(await repository.countSessions()).toBe(2);
     });
 
     it('lists which sessions of a range are stored, ascending', async () => {
