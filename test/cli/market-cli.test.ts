@@ -112,14 +112,17 @@ describe('names beside the list tickers', () => {
 
 describe('backfill --market --dry-run', () => {
   it('prices the market in calls and in minutes at the rate limit, and stores nothing', async () => {
-    const result = await runCli(
-      ['backfill', '--from', '2025-01-02', '--to', '2025-01-31', '--market', '--dry-run', '--json'],
-      { ...env, MASSIVE_RATE_LIMIT_PER_MINUTE: '5' },
-    );
-    const body = JSON.parse(result.stdout) as { market: { calls: number; minutes: number } };
+    const freePlan = { ...env, MASSIVE_RATE_LIMIT_PER_MINUTE: '5' };
+    const args = ['backfill', '--from', '2025-01-02', '--to', '2025-01-31', '--market', '--dry-run'];
+    const result = await runCli([...args, '--json'], freePlan);
+    const text = await runCli(args, freePlan);
+    const body = JSON.parse(result.stdout) as { market: { calls: number; minutesAtRateLimit: number } };
 
     expect(result.code).toBe(0);
-    expect(body.market).toMatchObject({ calls: 20, minutes: 4, rateLimitPerMinute: 5 });
+    expect(body.market).toMatchObject({ calls: 20, minutesAtRateLimit: 4, dryRun: true });
+    expect(text.stdout).toContain(
+      'Market board: 20 session(s) without a board: 20 grouped-daily call(s), about 4 minute(s) at 5 calls/minute.',
+    );
     const json = JSON.parse(
       (await runCli(['market', '--days', '1', '--as-of', '2025-01-31', '--json'], env)).stdout,
     );
