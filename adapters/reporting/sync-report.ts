@@ -1,4 +1,10 @@
-import type { FetchPlan, MarketOutcome, SyncSummary, SyncWatchlistsSummary } from '../../core/index.ts';
+import type {
+  FetchPlan,
+  MarketOutcome,
+  SessionFailure,
+  SyncSummary,
+  SyncWatchlistsSummary,
+} from '../../core/index.ts';
 
 export interface SyncReport {
   readonly from: string;
@@ -23,11 +29,7 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
     alreadyPresent: summary.alreadyPresent.length,
     noData: summary.noData,
     notYetAvailable: summary.notYetAvailable,
-    failed: summary.failed.map(({ session, error }) => ({
-      session,
-      code: errorCode(error),
-      message: error.message,
-    })),
+    failed: failureReports(summary.failed),
     skipped: summary.skipped,
     dryRun: summary.dryRun,
   };
@@ -36,6 +38,12 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
 /** The distinct failure messages of a summary: one line per cause, not one per session. */
 export function failureCauses(summary: SyncSummary): string[] {
   return [...new Set(summary.failed.map(({ error }) => error.message))];
+}
+
+function failureReports(
+  failed: readonly SessionFailure[],
+): { session: string; code: string; message: string }[] {
+  return failed.map(({ session, error }) => ({ session, code: errorCode(error), message: error.message }));
 }
 
 function errorCode(error: Error): string {
@@ -121,11 +129,7 @@ export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
     alreadyPresent: summary.alreadyPresent.length,
     noData: summary.noData,
     notYetAvailable: summary.notYetAvailable,
-    failed: summary.failed.map(({ session, error }) => ({
-      session,
-      code: errorCode(error),
-      message: error.message,
-    })),
+    failed: failureReports(summary.failed),
     skipped: summary.skipped,
     reference: summary.reference ?? null,
     error: null,
