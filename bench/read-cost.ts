@@ -184,7 +184,7 @@ async function marketSection() {
   const [first, last] = [rows[0], rows.at(-1)];
   return {
     route: `/market/movers?days=${MARKET_DAYS}`,
-    read: 'ListMarketBoards -> DynamoDbMarketBoardRepository.latest: one Query on MARKET#, ScanIndexForward=false, Limit=days',
+    read: 'ListMarketBoards -> DynamoDbMarketBoardRepository.latest: one Query on the MARKET partition, ScanIndexForward=false, Limit=days',
     results: rows,
     flatOneQuery:
       rows.every((row) => row.marketMovers7.requests === 1) &&
