@@ -260,15 +260,20 @@ describe('scheduled sync', () => {
 });
 
 describe('API Gateway', () => {
-  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, /health, and CORS preflight', () => {
+  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, the watchlist routes, /health, and CORS preflight', () => {
     templates.services.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
     const resources = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource'));
+    // /watchlists/{name} has no method of its own: it is only the parent of /watchlists/{name}/movers.
     expect(resources.map((resource) => resource.Properties.PathPart).sort()).toEqual([
       'health',
       'movers',
+      'movers',
+      'watchlists',
       '{date}',
+      '{date}',
+      '{name}',
     ]);
     const methods = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Method'));
     const routes = methods.map((method) => {
@@ -277,16 +282,14 @@ describe('API Gateway', () => {
       );
       return `${method.Properties.HttpMethod} ${resource?.[1].Properties.PathPart}`;
     });
-    expect(routes.sort()).toEqual([
-      'GET health',
-      'GET movers',
-      'GET {date}',
-      'HEAD health',
-      'HEAD movers',
-      'HEAD {date}',
-      'OPTIONS movers',
-      'OPTIONS {date}',
-    ]);
+    expect(routes.sort()).toEqual(
+      [
+        ...['GET', 'HEAD'].map((method) => `${method} health`),
+        ...['GET', 'HEAD', 'OPTIONS'].flatMap((method) =>
+          ['movers', 'movers', 'watchlists', '{date}', '{date}'].map((part) => `${method} ${part}`),
+        ),
+      ].sort(),
+    );
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',
