@@ -1,3 +1,4 @@
+import { DEFAULT_MARKET_FILTERS } from '../../core/market-board.ts';
 import { BASES, DEFAULT_BASIS } from '../../core/movers.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/use-cases/sync-winners.ts';
 
@@ -75,6 +76,25 @@ export const SETTINGS = {
     range: { min: 0, max: 1440 },
     help: 'minutes after the close before a session counts as completed',
     context: 'publishDelayMinutes',
+  },
+  // The market board's filters (issue 14): shown with every market answer.
+  marketSecurityTypes: {
+    env: 'MARKET_SECURITY_TYPES',
+    default: DEFAULT_MARKET_FILTERS.securityTypes.join(','),
+    help: "comma-separated security types the market board keeps (Massive's codes: CS common stock, ADRC ADRs, ETF...)",
+    context: 'marketSecurityTypes',
+  },
+  marketMinClose: {
+    env: 'MARKET_MIN_CLOSE',
+    default: String(DEFAULT_MARKET_FILTERS.minClose),
+    help: 'lowest close in dollars a ticker needs to be on the market board (decimals allowed)',
+    context: 'marketMinClose',
+  },
+  marketMinDollarVolume: {
+    env: 'MARKET_MIN_DOLLAR_VOLUME',
+    default: String(DEFAULT_MARKET_FILTERS.minDollarVolume),
+    help: 'lowest close x volume in dollars a ticker needs to be on the market board',
+    context: 'marketMinDollarVolume',
   },
   massiveApiKey: { env: 'MASSIVE_API_KEY', help: 'Massive API key; unset = simulated market data' },
   massiveApiKeyParameter: {
