@@ -15,7 +15,8 @@ import {
   startEmbeddedDynamoDb,
   type EmbeddedDynamoDb,
 } from '../../adapters/dynamodb/embedded-dynamodb.ts';
-import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { MARKET_PARTITION_KEY } from '../../adapters/dynamodb/market-board-item.ts';
+import { ensureWinnersTable, watchlistPartitionKey } from '../../adapters/dynamodb/winners-table.ts';
 import { findFunctionBundles, type FunctionBundle } from '../../infra/function-bundles.ts';
 import { PROJECT_ROOT } from '../../infra/house-function.ts';
 import { DASHBOARD_FILES } from '../../web/build.ts';
@@ -206,12 +207,16 @@ function syncEnvironment(overrides: Record<string, string> = {}): Record<string,
 }
 
 async function storedSessions(watchlist: string): Promise<string[]> {
+  return sortKeysOf(watchlistPartitionKey(watchlist));
+}
+
+async function sortKeysOf(partition: string): Promise<string[]> {
   const client = createLocalDynamoDbClient(store.endpoint);
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `WATCHLIST#${watchlist}` } },
+      ExpressionAttributeValues: { ':pk': { S: partition } },
     }),
   );
   client.destroy();
@@ -253,7 +258,7 @@ describe('npm run synth', () => {
 });
 
 describe('sync bundle', () => {
-  it('runs a real-shaped Scheduler event over every list: key from SSM, bars from Massive, winners into DynamoDB', async () => {
+  it('runs a real-shaped Scheduler event over every list and the market: key from SSM, bars from Massive, into DynamoDB', async () => {
     expect(bundles.sync.environment.WATCHLISTS).toBe(WATCHLISTS);
 
     const outcome = await invoke(runnerFile, bundles.sync, scheduledEvent(outdir), syncEnvironment());
@@ -261,7 +266,11 @@ describe('sync bundle', () => {
     expect(outcome.error, outcome.stderr).toBeUndefined();
     const report = outcome.result as {
       watchlists: { watchlist: string; stored: string[]; failed: unknown[] }[];
+      market: { stored: string[]; failed: unknown[]; error: unknown };
     };
+    expect(report.market).toMatchObject({ failed: [], error: null });
+    expect(report.market.stored.length).toBeGreaterThan(0);
+    expect(await sortKeysOf(MARKET_PARTITION_KEY)).toEqual([...report.market.stored].sort());
     expect(report.watchlists.map((list) => list.watchlist)).toEqual(['default', 'ev']);
     for (const list of report.watchlists) {
       expect(list.failed).toEqual([]);
