@@ -38,6 +38,8 @@ import {
   BARS_PER_CHUNK,
   rankMovers,
   SESSIONS_PER_WRITE,
+  SyncMarketAndLists,
+  SyncMarketBoard,
   SyncWatchlists,
   SyncWinners,
   tradingSessions,
@@ -46,8 +48,13 @@ import { FixedClock } from '../adapters/clock/fixed-clock.ts';
 import { SETTINGS } from '../adapters/config/settings.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
 import { openCloseResponseSchema } from './support/massive-open-close.ts';
+import { MassiveMarketDataProvider } from '../adapters/massive/massive-market-data-provider.ts';
 import { MassiveStockQuoteProvider } from '../adapters/massive/massive-stock-quote-provider.ts';
 import { InMemoryBarArchive } from '../adapters/memory/in-memory-bar-archive.ts';
+import {
+  InMemoryMarketBoardRepository,
+  InMemoryTickerReferenceCache,
+} from '../adapters/memory/in-memory-market-board-repository.ts';
 import { InMemoryWinnerRepository } from '../adapters/memory/in-memory-winner-repository.ts';
 import { silentLogger } from '../adapters/observability/app-logger.ts';
 import { openDynamoRepositoryFixture } from '../test/support/dynamo-repository-fixture.ts';
@@ -69,7 +76,13 @@ const LONG_TO = '2024-12-31';
 /** Thursday 2025-01-02, 17:00 New York: the long range is complete. */
 const LONG_CLOCK = '2025-01-02T22:00:00.000Z';
 const LATENCY_MS = 20;
-const GOALS = { storeWritesRatio: 4, peakRssMb: 400, inFlightRatio: 3, fourthListCalls: 0 };
+const GOALS = {
+  storeWritesRatio: 4,
+  peakRssMb: 400,
+  inFlightRatio: 3,
+  fourthListCalls: 0,
+  dailySyncWithMarketCalls: 1,
+};
 /** Three overlapping lists of tickers the fake server knows: 25 unique tickers. */
 const THREE_LISTS: Watchlist[] = [
   { name: 'default', symbols: WATCHLIST },
@@ -759,7 +772,123 @@ async function watchlistsSection(server: FakeMassiveServer) {
   };
 }
 
+/**
+ * Section 6: the daily sync of the three lists plus the whole market, after a December already synced:
+ * the market's one grouped-daily answer covers every list's tickers, so the lists make no call. Baselines
+ * in the same run: each list and the market fetching on their own (one grouped call each), and the old
+ * per-ticker open-close calls for the lists' unique tickers (plus the market's call).
+ */
+async function dailySyncWithMarketSection() {
+  const server = await startFakeMassiveServer({ rateLimitPerMinute: 0, marketUniverse: true });
+  try {
+    const tracked = [...new Set(THREE_LISTS.flatMap((list) => list.symbols))];
+    const time = fakeTime();
+    const archive = new InMemoryBarArchive();
+    const repositoryOf = watchlistRepositories();
+    const boards = new InMemoryMarketBoardRepository();
+    const referenceCache = new InMemoryTickerReferenceCache();
+    const market = new SyncMarketBoard(
+      new MassiveMarketDataProvider({
+        apiKey: server.apiKey,
+        baseUrl: server.baseUrl,
+        rateLimitPerMinute: FREE_PLAN_CALLS_PER_MINUTE,
+        clock: time.clock,
+        sleep: time.sleep,
+        logger: silentLogger,
+      }),
+      boards,
+      referenceCache,
+      time.clock,
+      undefined,
+      { tracked: { archive, tickers: tracked } },
+    );
+    const lists = new SyncWatchlists(freePlanProvider(server, time), archive, repositoryOf, time.clock, {
+      watchlists: THREE_LISTS,
+      basis: 'open-to-close',
+      publishDelayMinutes: 0,
+    });
+    const daily = new SyncMarketAndLists(market, lists);
+    // December is synced (the weekly ticker reference with it): the day before the measured daily run.
+    await daily.execute({ window: { from: '2025-12-01', to: '2025-12-31' } }, { includeMarket: true });
+    const today = tradingSessions('2026-01-02', '2026-01-02');
+    const run = await measure(server, () =>
+      daily.execute({ window: { sessions: 3 } }, { includeMarket: true }),
+    );
+    const outcome = run.result.market;
+    check(
+      outcome.kind === 'synced' && outcome.summary.stored.join() === today.join(),
+      'the market board of 2026-01-02 was not stored',
+    );
+    check(
+      run.result.lists.watchlists.every((list) => list.summary.stored.join() === today.join()),
+      'every list should have stored 2026-01-02',
+    );
+    const winners = new Map(
+      await Promise.all(
+        THREE_LISTS.map(
+          async (list) =>
+            [list.name, (await repositoryOf(list.name).get(today[0] as string))?.winner.symbol] as const,
+        ),
+      ),
+    );
+
+    // Baseline: the market and each list fetching on their own.
+    const separateTime = fakeTime();
+    const separate = await measure(server, async () => {
+      const provider = freePlanProvider(server, separateTime);
+      await new MassiveMarketDataProvider({
+        apiKey: server.apiKey,
+        baseUrl: server.baseUrl,
+        rateLimitPerMinute: FREE_PLAN_CALLS_PER_MINUTE,
+        clock: separateTime.clock,
+        sleep: separateTime.sleep,
+        logger: silentLogger,
+      }).fetchSessionBars(today[0] as string);
+      const stored = new Map<string, string | undefined>();
+      for (const list of THREE_LISTS) {
+        const repository = new InMemoryWinnerRepository();
+        await syncOf(provider, repository, separateTime.clock, list.symbols).execute({
+          window: { sessions: 1 },
+        });
+        stored.set(list.name, (await repository.get(today[0] as string))?.winner.symbol);
+      }
+      return stored;
+    });
+    check(
+      THREE_LISTS.every((list) => separate.result.get(list.name) === winners.get(list.name)),
+      'the lists fetched on their own chose other winners',
+    );
+    // Baseline: the old system's one open-close call per ticker, plus the market's grouped call.
+    const perTickerTime = fakeTime();
+    const perTicker = await measure(server, () => openCloseBackfill(server, perTickerTime, today, tracked));
+    const perTickerCalls = perTicker.calls + 1;
+    return {
+      session: today[0],
+      lists: THREE_LISTS.length,
+      uniqueTickers: tracked.length,
+      calls: run.calls,
+      groupedDailyCalls: outcome.kind === 'synced' ? outcome.summary.calls : null,
+      listCalls: run.result.lists.callsMade,
+      referencePagesThisRun: server.referenceCalls,
+      separateFetchesBaseline: { calls: separate.calls },
+      perTickerBaseline: {
+        calls: perTickerCalls,
+        note: 'open-close per unique ticker, plus the market call',
+      },
+      ratios: {
+        callsVsSeparate: ratio(separate.calls, run.calls),
+        callsVsPerTicker: ratio(perTickerCalls, run.calls),
+      },
+      goal: `${GOALS.dailySyncWithMarketCalls} call`,
+      goalMet: run.calls === GOALS.dailySyncWithMarketCalls,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const dailyWithMarket = await dailySyncWithMarketSection();
   const server = await startFakeMassiveServer({ rateLimitPerMinute: 0 });
   let calls: Awaited<ReturnType<typeof callsSection>>;
   let storeWrites: Awaited<ReturnType<typeof storeWritesSection>>;
@@ -783,7 +912,9 @@ async function main(): Promise<void> {
         peakMemory: memory,
         concurrency,
         watchlists,
+        dailySyncWithMarket: dailyWithMarket,
         goalsMet: {
+          dailySyncOfAllListsPlusMarketOneCall: dailyWithMarket.goalMet,
           threeListsOneCallPerUniqueTicker: watchlists.threeLists.goalMet,
           fourthListNoCall: watchlists.fourthList.goalMet,
           storeWrites: storeWrites.ratios.storeWrites >= GOALS.storeWritesRatio,

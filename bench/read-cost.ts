@@ -16,15 +16,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SessionResult, WinnerRepository } from '../core/index.ts';
-import { addDays, lastSessions } from '../core/index.ts';
+import type { MarketBoard, MarketMover, SessionResult, WinnerRepository } from '../core/index.ts';
+import {
+  addDays,
+  DEFAULT_MARKET_FILTERS,
+  lastSessions,
+  ListMarketBoards,
+  MARKET_BOARD_SIZE,
+} from '../core/index.ts';
+import { FixedClock } from '../adapters/clock/fixed-clock.ts';
+import { DynamoDbMarketBoardRepository } from '../adapters/dynamodb/dynamodb-market-board-repository.ts';
+import { toMarketBoardItem } from '../adapters/dynamodb/market-board-item.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient, startEmbeddedDynamoDb } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
 import type { ConsumedCapacityReport } from './support/dynamodb-capacity-meter.ts';
-import { meterConsumedCapacity } from './support/dynamodb-capacity-meter.ts';
+import { meterCall, meterConsumedCapacity } from './support/dynamodb-capacity-meter.ts';
 import { batchWriteAll } from './support/dynamodb-batch-write.ts';
 import { simulatedSessionResult } from './support/simulated-session.ts';
 
@@ -37,6 +46,9 @@ const WRITE_CHUNK = 100;
 const SAMPLE_BUDGET_MS = 1_500;
 const MAX_SAMPLES = 30;
 const WINNERS_TABLE_NAME = 'stock-winners';
+/** Market history sizes: 1 and 10 years of boards (issue 14: `/market/movers?days=7` flat across them). */
+const MARKET_HISTORY_SIZES = [252, 2_520];
+const MARKET_DAYS = 7;
 
 interface Measured {
   readonly rcu: number;
@@ -100,6 +112,8 @@ try {
     }
   }
 
+  const market = await marketSection();
+
   console.log(
     JSON.stringify(
       {
@@ -128,7 +142,8 @@ try {
           medianMs: `median latency over up to ${MAX_SAMPLES} samples within ${SAMPLE_BUDGET_MS} ms (at least 3)`,
         },
         results,
-        targets: targetsOf(results),
+        market,
+        targets: { ...targetsOf(results), marketMovers7OneQueryFlatFrom1To10Years: market.flatOneQuery },
       },
       null,
       2,
@@ -138,6 +153,73 @@ try {
   client.destroy();
   await store.close();
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * `GET /market/movers?days=7`: ListMarketBoards over DynamoDbMarketBoardRepository, as the API reads it,
+ * with 1 and then 10 years of boards stored (full 10-and-10 boards with names). One Query, whatever the history.
+ */
+async function marketSection() {
+  const repository = new DynamoDbMarketBoardRepository({ client, tableName: WINNERS_TABLE_NAME });
+  // 2026-11-20 18:00 New York: AS_OF has closed.
+  const list = new ListMarketBoards(repository, new FixedClock('2026-11-20T23:00:00.000Z'), 0);
+  const history = lastSessions(MARKET_HISTORY_SIZES.at(-1) ?? 0, AS_OF);
+  const expected = history.slice(0, MARKET_DAYS);
+  const rows = [];
+  let stored = 0;
+  for (const size of MARKET_HISTORY_SIZES) {
+    const items = history
+      .slice(stored, size)
+      .map((date) => toMarketBoardItem(marketBoardOf(date), new Date()));
+    await batchWriteAll(client, WINNERS_TABLE_NAME, items);
+    stored = size;
+    const read = await measure(expected, async () => {
+      const { value, capacityUnits, requests } = await meterCall(client, () =>
+        list.execute({ days: MARKET_DAYS, asOf: AS_OF }),
+      );
+      return { dates: value.boards.map((board) => board.date), rcu: capacityUnits, requests };
+    });
+    rows.push({ storedSessions: size, years: round(size / 252, 1), marketMovers7: read });
+  }
+  const [first, last] = [rows[0], rows.at(-1)];
+  return {
+    route: `/market/movers?days=${MARKET_DAYS}`,
+    read: 'ListMarketBoards -> DynamoDbMarketBoardRepository.latest: one Query on the MARKET partition, ScanIndexForward=false, Limit=days',
+    results: rows,
+    flatOneQuery:
+      rows.every((row) => row.marketMovers7.requests === 1) &&
+      first?.marketMovers7.rcu === last?.marketMovers7.rcu,
+  };
+}
+
+/** A full board: 10 gainers and 10 losers with names, deterministic per date. */
+function marketBoardOf(date: string): MarketBoard {
+  const mover = (side: number, rank: number): MarketMover => {
+    const open = 20 + rank;
+    const changePercent = side * (30 - rank * 2.5);
+    const close = open * (1 + changePercent / 100);
+    const volume = 2_000_000 + rank * 1000;
+    return {
+      symbol: `${side > 0 ? 'G' : 'L'}${String.fromCharCode(65 + rank)}${date.slice(8)}`,
+      name: `Company ${rank} of ${date} Holdings Inc.`,
+      open,
+      close,
+      volume,
+      dollarVolume: close * volume,
+      changePercent,
+    };
+  };
+  const ranks = Array.from({ length: MARKET_BOARD_SIZE }, (_, rank) => rank);
+  return {
+    date,
+    gainers: ranks.map((rank) => mover(1, rank)),
+    losers: ranks.map((rank) => mover(-1, rank)),
+    universeSize: 2_400,
+    filters: DEFAULT_MARKET_FILTERS,
+    basis: 'open-to-close',
+    source: 'simulated',
+    computedAt: `${date}T22:00:00.000Z`,
+  };
 }
 
 type Result = {

@@ -11,6 +11,7 @@ import {
 } from '../adapters/config/settings.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerDb } from './commands/db.ts';
+import { registerMarket } from './commands/market.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerWatchlists } from './commands/watchlists.ts';
@@ -33,12 +34,13 @@ export function buildProgram(): Command {
   registerSync(program);
   registerBackfill(program);
   registerWinners(program);
+  registerMarket(program);
   registerWatchlists(program);
   registerDb(program);
   for (const command of program.commands) command.exitOverride();
   program.addHelpText(
     'after',
-    '\nExamples:\n  $ stocks-cli serve                      # API + dashboard on http://localhost:3000\n  $ stocks-cli backfill --from 2025-01-01\n  $ stocks-cli winners --days 30\n\nExit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.',
+    '\nExamples:\n  $ stocks-cli serve                      # API + dashboard on http://localhost:3000\n  $ stocks-cli backfill --from 2025-01-01\n  $ stocks-cli winners --days 30\n  $ stocks-cli market --days 5\n\nExit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.',
   );
   return program;
 }

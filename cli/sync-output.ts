@@ -1,6 +1,18 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { SyncProgress, SyncSummary, SyncWatchlistsSummary } from '../core/index.ts';
-import { failureCauses, toSyncReport, toSyncWatchlistsReport } from '../adapters/reporting/sync-report.ts';
+import type {
+  MarketAndListsSummary,
+  SyncProgress,
+  SyncSummary,
+  SyncWatchlistsSummary,
+} from '../core/index.ts';
+import {
+  failureCauses,
+  marketFailed,
+  toMarketSyncReport,
+  toSyncReport,
+  toSyncWatchlistsReport,
+  type MarketSyncReport,
+} from '../adapters/reporting/sync-report.ts';
 import { EXIT_FAILURE, EXIT_OK, paletteFor, reportProblem } from './output.ts';
 
 /** A progress bar on a terminal, one plain line per session otherwise (logs, CI, pipes). */
@@ -35,11 +47,12 @@ export function progressReporter(total: () => number): {
 }
 
 /** Prints a run's summary and returns the exit code its failures call for: they are values here, not throws. */
-export function printSummary(summary: SyncSummary, json: boolean): number {
+/** `extra`: more fields of the JSON form (the market's report beside the lists'). */
+export function printSummary(summary: SyncSummary, json: boolean, extra: object = {}): number {
   const exitCode = summary.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
   const { source } = summary;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...toSyncReport(summary), source, ...extra }, null, 2)}\n`);
     return exitCode;
   }
   const causes = failureCauses(summary);
@@ -77,13 +90,17 @@ function list(sessions: readonly string[]): string {
  * Prints a run over the watchlists. One list prints exactly what a single-list run always printed; several
  * print each list's summary under its name, then the run's calls (one fetch served them all).
  */
-export function printWatchlistsSummary(summary: SyncWatchlistsSummary, json: boolean): number {
+export function printWatchlistsSummary(
+  summary: SyncWatchlistsSummary,
+  json: boolean,
+  extra: object = {},
+): number {
   const [only] = summary.watchlists;
-  if (only && summary.watchlists.length === 1) return printSummary(only.summary, json);
+  if (only && summary.watchlists.length === 1) return printSummary(only.summary, json, extra);
   const exitCode = summary.watchlists.some((list) => list.summary.failed.length > 0) ? EXIT_FAILURE : EXIT_OK;
   if (json) {
     const report = toSyncWatchlistsReport(summary);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, ...extra }, null, 2)}\n`);
     return exitCode;
   }
   const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
@@ -104,11 +121,11 @@ export function printWatchlistsSummary(summary: SyncWatchlistsSummary, json: boo
 }
 
 /** The union plan of a dry run: what the run would cost for every list together. */
-export function printWatchlistsPlan(summary: SyncWatchlistsSummary, json: boolean): void {
+export function printWatchlistsPlan(summary: SyncWatchlistsSummary, json: boolean, extra: object = {}): void {
   const { plan } = summary;
   const [only] = summary.watchlists;
   if (only && summary.watchlists.length === 1) {
-    printPlan(only.summary.missing, plan, json);
+    printPlan(only.summary.missing, plan, json, extra);
     return;
   }
   if (json) {
@@ -116,7 +133,7 @@ export function printWatchlistsPlan(summary: SyncWatchlistsSummary, json: boolea
       watchlist: list.watchlist,
       sessions: list.summary.missing,
     }));
-    process.stdout.write(`${JSON.stringify({ dryRun: true, plan, watchlists }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ dryRun: true, plan, watchlists, ...extra }, null, 2)}\n`);
     return;
   }
   const lines = summary.watchlists.map(({ watchlist, summary: listSummary }) => {
@@ -134,9 +151,12 @@ export function printPlan(
   sessions: readonly string[],
   plan: { strategy: string; calls: number; description: string } | undefined,
   json: boolean,
+  extra: object = {},
 ): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ dryRun: true, plan: plan ?? null, sessions }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ dryRun: true, plan: plan ?? null, sessions, ...extra }, null, 2)}\n`,
+    );
     return;
   }
   if (sessions.length === 0) {
@@ -148,4 +168,59 @@ export function printPlan(
       `Plan: ${plan?.description ?? 'none'} (${plan?.calls ?? 0} call(s), strategy ${plan?.strategy ?? 'none'}).\n` +
       `Sessions: ${sessions.join(' ')}\n`,
   );
+}
+
+// --- The market board (issue 14) ---------------------------------------------------------------------
+
+/**
+ * A run of the market and the lists (`sync`, `backfill`): the market's line, then the lists' summary; as
+ * JSON, the lists' report with the market's beside it under `market`. A dry run prints the plans, the
+ * market's in calls and in minutes at MASSIVE_RATE_LIMIT_PER_MINUTE.
+ */
+export function printDailySync(
+  daily: MarketAndListsSummary<SyncWatchlistsSummary>,
+  json: boolean,
+  rateLimitPerMinute: number,
+): number {
+  const market = toMarketSyncReport(daily.market);
+  const extra = market.included
+    ? { market: { ...market, minutesAtRateLimit: minutesAt(market.calls, rateLimitPerMinute) } }
+    : {};
+  if (!json && market.included) process.stdout.write(`${marketLine(market, rateLimitPerMinute)}\n`);
+  if (daily.lists.dryRun) {
+    printWatchlistsPlan(daily.lists, json, extra);
+    return EXIT_OK;
+  }
+  const listsExit = printWatchlistsSummary(daily.lists, json, extra);
+  return marketFailed(market) ? EXIT_FAILURE : listsExit;
+}
+
+/** Minutes `calls` take at the rate limit (a call starts each 60/limit s); null when unlimited (0). */
+function minutesAt(calls: number, rateLimitPerMinute: number): number | null {
+  return rateLimitPerMinute === 0 ? null : Math.ceil(calls / rateLimitPerMinute);
+}
+
+function marketLine(market: MarketSyncReport, rateLimitPerMinute: number): string {
+  const palette = paletteFor(process.stdout);
+  if (market.error) return palette.red(`Market board: not synced: ${market.error.message}`);
+  if (market.dryRun) {
+    const minutes = minutesAt(market.calls, rateLimitPerMinute);
+    const time =
+      minutes === null
+        ? 'no rate limit (MASSIVE_RATE_LIMIT_PER_MINUTE=0)'
+        : `about ${minutes} minute(s) at ${rateLimitPerMinute} calls/minute`;
+    return (
+      `Market board: ${market.missing.length} session(s) without a board: ${market.calls} grouped-daily call(s), ${time}.\n` +
+      "  Those answers also hold the lists' tickers: the lists' plan below counts calls they would save."
+    );
+  }
+  const parts = [
+    `made ${market.calls} grouped-daily call(s)`,
+    `stored ${market.stored.length}`,
+    `already present ${market.alreadyPresent}`,
+  ];
+  if (market.notYetAvailable.length > 0) parts.push(`not yet available ${market.notYetAvailable.length}`);
+  if (market.noData.length > 0) parts.push(`no data ${market.noData.length}`);
+  if (market.failed.length > 0) parts.push(palette.red(`failed ${market.failed.length}`));
+  return `Market board: ${parts.join(', ')}`;
 }

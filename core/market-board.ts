@@ -78,8 +78,8 @@ export class InvalidMarketFiltersError extends DomainError {
 }
 
 /** Massive's type codes are short upper-case words (`CS`, `ADRC`, `WARRANT`). */
-const SECURITY_TYPE = /^[A-Z]{1,12}$/;
-const MAX_SECURITY_TYPES = 20;
+export const SECURITY_TYPE = /^[A-Z]{1,12}$/;
+export const MAX_SECURITY_TYPES = 20;
 
 /** The filters, checked; throws InvalidMarketFiltersError naming the problem. */
 export function marketFilters(filters: MarketFilters): MarketFilters {

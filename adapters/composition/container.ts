@@ -1,26 +1,51 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Container, ContainerModule } from 'inversify';
-import type { BarArchive, Clock, StockQuoteProvider, Watchlist, WinnerRepository } from '../../core/index.ts';
+import { Container, ContainerModule, type Bind } from 'inversify';
+import type {
+  BarArchive,
+  Clock,
+  MarketBoardRepository,
+  MarketDataProvider,
+  StockQuoteProvider,
+  TickerReferenceCache,
+  Watchlist,
+  WinnerRepository,
+} from '../../core/index.ts';
 import {
+  GetMarketBoard,
   GetSessionResult,
+  ListMarketBoards,
   ListWatchlists,
   ListWinners,
+  SyncMarketAndLists,
+  SyncMarketBoard,
   SyncWatchlists,
   UnknownWatchlistError,
 } from '../../core/index.ts';
 import { SystemClock } from '../clock/system-clock.ts';
-import type { AppConfig } from '../config/app-config.ts';
+import { marketFiltersOf, type AppConfig } from '../config/app-config.ts';
 import { DynamoDbBarArchive } from '../dynamodb/dynamodb-bar-archive.ts';
+import {
+  DynamoDbMarketBoardRepository,
+  DynamoDbTickerReferenceCache,
+} from '../dynamodb/dynamodb-market-board-repository.ts';
 import { DynamoDbWinnerRepository } from '../dynamodb/dynamodb-winner-repository.ts';
 import { openRemoteStoreClient } from '../dynamodb/dynamodb-client.ts';
 import { MoversApi, type WatchlistReaders } from '../http/movers-api.ts';
 import { ResponseCache } from '../http/response-cache.ts';
+import { CachedTickerNames } from '../memory/cached-ticker-names.ts';
 import { InMemoryBarArchive } from '../memory/in-memory-bar-archive.ts';
+import {
+  InMemoryMarketBoardRepository,
+  InMemoryTickerReferenceCache,
+} from '../memory/in-memory-market-board-repository.ts';
+import { WriteNotifyingMarketBoardRepository } from '../memory/write-notifying-market-board-repository.ts';
 import { InMemoryWinnerRepository } from '../memory/in-memory-winner-repository.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
+import { MassiveMarketDataProvider } from '../massive/massive-market-data-provider.ts';
 import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
+import { SimulatedMarketDataProvider } from '../simulated/simulated-market-data-provider.ts';
 import { SimulatedStockQuoteProvider } from '../simulated/simulated-stock-quote-provider.ts';
 import { TOKENS } from './tokens.ts';
 
@@ -36,6 +61,10 @@ export interface ContainerOverrides {
   readonly barArchive?: BarArchive;
   /** The client of the store the CLI opened with `openWinnerStore`; the Lambda functions open theirs here. */
   readonly dynamoDbClient?: DynamoDBClient;
+  // The market board (issue 14); in memory too when a store is overridden, unless given here.
+  readonly marketDataProvider?: MarketDataProvider;
+  readonly marketBoardRepository?: MarketBoardRepository;
+  readonly tickerReferenceCache?: TickerReferenceCache;
 }
 
 function adaptersModule(config: AppConfig, overrides: ContainerOverrides): ContainerModule {
@@ -98,7 +127,59 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
     bind(TOKENS.winnerRepository)
       .toDynamicValue((context) => context.get(TOKENS.winnerRepositories)(config.defaultWatchlist.name))
       .inSingletonScope();
+    marketAdapters(config, overrides, bind, inMemory, dynamoDbClient);
   });
+}
+
+/** The market board's adapters (issue 14): its provider, its stores and the company names. */
+function marketAdapters(
+  config: AppConfig,
+  overrides: ContainerOverrides,
+  bind: Bind,
+  inMemory: boolean,
+  dynamoDbClient: () => DynamoDBClient,
+): void {
+  const table = () => ({ client: dynamoDbClient(), tableName: config.store.tableName });
+  bind(TOKENS.marketDataProvider)
+    .toDynamicValue(
+      (context) =>
+        overrides.marketDataProvider ??
+        (config.massiveApiKey
+          ? new MassiveMarketDataProvider({
+              apiKey: config.massiveApiKey,
+              baseUrl: config.massiveBaseUrl,
+              rateLimitPerMinute: config.rateLimitPerMinute,
+              clock: context.get(TOKENS.clock),
+              logger: context.get(TOKENS.logger),
+            })
+          : new SimulatedMarketDataProvider()),
+    )
+    .inSingletonScope();
+  bind(TOKENS.marketBoardRepository)
+    .toDynamicValue((context) => {
+      const store =
+        overrides.marketBoardRepository ??
+        (inMemory
+          ? new InMemoryMarketBoardRepository()
+          : new DynamoDbMarketBoardRepository({ ...table(), logger: context.get(TOKENS.logger) }));
+      const cache = context.get(TOKENS.responseCache);
+      return new WriteNotifyingMarketBoardRepository(store, () => cache.clear());
+    })
+    .inSingletonScope();
+  bind(TOKENS.tickerReferenceCache)
+    .toDynamicValue(
+      (context) =>
+        overrides.tickerReferenceCache ??
+        (inMemory
+          ? new InMemoryTickerReferenceCache()
+          : new DynamoDbTickerReferenceCache({ ...table(), logger: context.get(TOKENS.logger) })),
+    )
+    .inSingletonScope();
+  bind(TOKENS.tickerNames)
+    .toDynamicValue(
+      (context) => new CachedTickerNames(context.get(TOKENS.tickerReferenceCache), context.get(TOKENS.clock)),
+    )
+    .inSingletonScope();
 }
 
 /**
@@ -191,7 +272,21 @@ const useCasesModule = new ContainerModule(({ bind }) => {
         clock: Clock,
         config: AppConfig,
         logger: AppLogger,
-      ) => new MoversApi({ readersOf, listWatchlists, repository, cache, clock, config, logger }),
+        listBoards: ListMarketBoards,
+        getBoard: GetMarketBoard,
+        names: CachedTickerNames,
+      ) =>
+        new MoversApi({
+          readersOf,
+          listWatchlists,
+          repository,
+          cache,
+          clock,
+          config,
+          logger,
+          market: { listBoards, getBoard, filters: marketFiltersOf(config) },
+          names: () => names.names(),
+        }),
       [
         TOKENS.watchlistReaders,
         TOKENS.listWatchlists,
@@ -200,10 +295,62 @@ const useCasesModule = new ContainerModule(({ bind }) => {
         TOKENS.clock,
         TOKENS.config,
         TOKENS.logger,
+        TOKENS.listMarketBoards,
+        TOKENS.getMarketBoard,
+        TOKENS.tickerNames,
       ],
     )
     .inSingletonScope();
+  marketUseCases(bind);
 });
+
+/** The market board's use cases (issue 14) and the daily sync: the market first, then every list. */
+function marketUseCases(bind: Bind): void {
+  bind(TOKENS.syncMarketBoard)
+    .toResolvedValue(
+      (
+        provider: MarketDataProvider,
+        boards: MarketBoardRepository,
+        referenceCache: TickerReferenceCache,
+        archive: BarArchive,
+        clock: Clock,
+        config: AppConfig,
+      ) =>
+        new SyncMarketBoard(provider, boards, referenceCache, clock, marketFiltersOf(config), {
+          publishDelayMinutes: config.publishDelayMinutes,
+          // Every list's tickers: each grouped answer archives their bars, so the lists' sync costs no call.
+          tracked: { archive, tickers: [...new Set(config.watchlists.flatMap((list) => list.symbols))] },
+        }),
+      [
+        TOKENS.marketDataProvider,
+        TOKENS.marketBoardRepository,
+        TOKENS.tickerReferenceCache,
+        TOKENS.barArchive,
+        TOKENS.clock,
+        TOKENS.config,
+      ],
+    )
+    .inSingletonScope();
+  bind(TOKENS.listMarketBoards)
+    .toResolvedValue(
+      (boards: MarketBoardRepository, clock: Clock, config: AppConfig) =>
+        new ListMarketBoards(boards, clock, config.publishDelayMinutes),
+      [TOKENS.marketBoardRepository, TOKENS.clock, TOKENS.config],
+    )
+    .inSingletonScope();
+  bind(TOKENS.getMarketBoard)
+    .toResolvedValue(
+      (boards: MarketBoardRepository) => new GetMarketBoard(boards),
+      [TOKENS.marketBoardRepository],
+    )
+    .inSingletonScope();
+  bind(TOKENS.dailySync)
+    .toResolvedValue(
+      (market: SyncMarketBoard, lists: SyncWatchlists) => new SyncMarketAndLists(market, lists),
+      [TOKENS.syncMarketBoard, TOKENS.syncWatchlists],
+    )
+    .inSingletonScope();
+}
 
 /** The composition root: the only place that knows concrete classes. */
 export function createContainer(config: AppConfig, overrides: ContainerOverrides = {}): Container {

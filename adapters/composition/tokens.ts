@@ -2,15 +2,28 @@ import type { ServiceIdentifier } from 'inversify';
 import type {
   BarArchive,
   Clock,
+  GetMarketBoard,
+  ListMarketBoards,
   ListWatchlists,
+  MarketBoardRepository,
+  MarketDataProvider,
   StockQuoteProvider,
+  SyncMarketAndLists,
+  SyncMarketBoard,
   SyncWatchlists,
+  SyncWatchlistsRequest,
+  SyncWatchlistsSummary,
+  TickerReferenceCache,
   WinnerRepository,
 } from '../../core/index.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { MoversApi, WatchlistReaders } from '../http/movers-api.ts';
 import type { ResponseCache } from '../http/response-cache.ts';
+import type { CachedTickerNames } from '../memory/cached-ticker-names.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
+
+/** The daily sync: the market, then every list (SyncWatchlists), from one grouped-daily call per session. */
+export type DailySync = SyncMarketAndLists<SyncWatchlistsRequest, SyncWatchlistsSummary>;
 
 /** Every service the container knows, in one place. */
 export const TOKENS = {
@@ -35,4 +48,14 @@ export const TOKENS = {
   /** Sync and backfill of every list (or one): what `sync`, `backfill`, `serve` and the sync Lambda run. */
   syncWatchlists: Symbol.for('SyncWatchlists') as ServiceIdentifier<SyncWatchlists>,
   listWatchlists: Symbol.for('ListWatchlists') as ServiceIdentifier<ListWatchlists>,
+  // The market board (issue 14)
+  marketDataProvider: Symbol.for('MarketDataProvider') as ServiceIdentifier<MarketDataProvider>,
+  marketBoardRepository: Symbol.for('MarketBoardRepository') as ServiceIdentifier<MarketBoardRepository>,
+  tickerReferenceCache: Symbol.for('TickerReferenceCache') as ServiceIdentifier<TickerReferenceCache>,
+  tickerNames: Symbol.for('CachedTickerNames') as ServiceIdentifier<CachedTickerNames>,
+  syncMarketBoard: Symbol.for('SyncMarketBoard') as ServiceIdentifier<SyncMarketBoard>,
+  listMarketBoards: Symbol.for('ListMarketBoards') as ServiceIdentifier<ListMarketBoards>,
+  getMarketBoard: Symbol.for('GetMarketBoard') as ServiceIdentifier<GetMarketBoard>,
+  /** The market first, then every list (or one): what `sync`, `backfill`, `serve` and the sync Lambda run. */
+  dailySync: Symbol.for('DailySync') as ServiceIdentifier<DailySync>,
 } as const;

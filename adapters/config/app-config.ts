@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { BASES, type Watchlist } from '../../core/index.ts';
+import {
+  BASES,
+  MAX_SECURITY_TYPES,
+  marketFilters,
+  SECURITY_TYPE,
+  type MarketFilters,
+  type Watchlist,
+} from '../../core/index.ts';
 import {
   DEFAULT_TABLE_NAME,
   DEFAULT_WATCHLIST_NAME,
@@ -119,6 +126,16 @@ export function defaultWatchlistOf(watchlists: readonly Watchlist[]): Watchlist 
   return (watchlists.find((list) => list.name === DEFAULT_WATCHLIST_NAME) ?? watchlists[0]) as Watchlist;
 }
 
+/** A dollar amount as typed: digits with an optional decimal part (`5`, `2.50`), never `1e3` or `-1`. */
+function dollars() {
+  const expected = 'a dollar amount of 0 or more, such as 5 or 2.50';
+  return z
+    .union([z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, { error: expected }), z.number().min(0)], {
+      error: expected,
+    })
+    .transform(Number);
+}
+
 /** `*`, or one origin: scheme, host and optional port, nothing else (it is sent as a header). */
 function isCorsOrigin(value: string): boolean {
   if (value === '*') return true;
@@ -142,6 +159,16 @@ const schema = z.object({
   basis: z.enum(BASES, { error: BASES.join(' or ') }),
   syncSessions: integer('syncSessions'),
   publishDelayMinutes: integer('publishDelayMinutes'),
+  // The market board's filters: the same rules as core's marketFilters, with the variable named.
+  marketSecurityTypes: commaList().pipe(
+    z
+      .array(z.string().regex(SECURITY_TYPE, { error: 'upper-case codes such as CS or ADRC' }))
+      .min(1, { error: 'at least one security type' })
+      .max(MAX_SECURITY_TYPES, { error: `at most ${MAX_SECURITY_TYPES} security types` })
+      .superRefine(withoutRepeats),
+  ),
+  marketMinClose: dollars(),
+  marketMinDollarVolume: dollars(),
   massiveApiKey: z
     .string()
     .regex(HEADER_SAFE_TOKEN, {
@@ -265,6 +292,15 @@ export function loadConfig(
     return `${source}=${shown} is invalid: expected ${issue.message} (${describeSetting(key)}).`;
   });
   throw new ConfigurationError(problems.join('\n'));
+}
+
+/** The market board's filters this deployment applies, checked by core's own rules. */
+export function marketFiltersOf(config: AppConfig): MarketFilters {
+  return marketFilters({
+    securityTypes: config.marketSecurityTypes,
+    minClose: config.marketMinClose,
+    minDollarVolume: config.marketMinDollarVolume,
+  });
 }
 
 /** The key is a secret: anything that prints configuration goes through this. */

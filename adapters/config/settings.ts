@@ -1,3 +1,4 @@
+import { DEFAULT_MARKET_FILTERS } from '../../core/market-board.ts';
 import { BASES, DEFAULT_BASIS } from '../../core/movers.ts';
 import { MAX_SYNC_SESSIONS } from '../../core/use-cases/sync-winners.ts';
 
@@ -75,6 +76,25 @@ export const SETTINGS = {
     range: { min: 0, max: 1440 },
     help: 'minutes after the close before a session counts as completed',
     context: 'publishDelayMinutes',
+  },
+  // The market board's filters (issue 14): shown with every market answer.
+  marketSecurityTypes: {
+    env: 'MARKET_SECURITY_TYPES',
+    default: DEFAULT_MARKET_FILTERS.securityTypes.join(','),
+    help: "comma-separated security types the market board keeps (Massive's codes: CS common stock, ADRC ADRs, ETF...)",
+    context: 'marketSecurityTypes',
+  },
+  marketMinClose: {
+    env: 'MARKET_MIN_CLOSE',
+    default: String(DEFAULT_MARKET_FILTERS.minClose),
+    help: 'lowest close in dollars a ticker needs to be on the market board (decimals allowed)',
+    context: 'marketMinClose',
+  },
+  marketMinDollarVolume: {
+    env: 'MARKET_MIN_DOLLAR_VOLUME',
+    default: String(DEFAULT_MARKET_FILTERS.minDollarVolume),
+    help: 'lowest close x volume in dollars a ticker needs to be on the market board',
+    context: 'marketMinDollarVolume',
   },
   massiveApiKey: { env: 'MASSIVE_API_KEY', help: 'Massive API key; unset = simulated market data' },
   massiveApiKeyParameter: {
@@ -190,12 +210,18 @@ export function flagName(key: SettingKey): string {
 
 /** The README's configuration table, generated: `npm run docs:config` writes it, a test keeps it equal. */
 export function settingsTable(): string {
-  const rows = SETTING_KEYS.map((key) => [`\`${SETTINGS[key].env}\``, describeSetting(key)]);
-  const header = ['variable', 'meaning'];
+  return markdownTable(
+    ['variable', 'meaning'],
+    SETTING_KEYS.map((key) => [`\`${SETTINGS[key].env}\``, describeSetting(key)]),
+  );
+}
+
+/** A Markdown table padded as prettier pads it, so a generated table passes `prettier --check`. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
   );
-  const line = (cells: string[]) =>
+  const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

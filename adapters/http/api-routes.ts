@@ -41,6 +41,13 @@ export const API_ROUTES = {
     query: z.object({ days, asOf: z.string().optional() }),
   },
   session: { path: '/movers/{date}', methods: READ_WITH_PREFLIGHT, query: z.object({}) },
+  // The market board (issue 14): the same window rules as /movers.
+  marketMovers: {
+    path: '/market/movers',
+    methods: READ_WITH_PREFLIGHT,
+    query: z.object({ days, asOf: z.string().optional() }),
+  },
+  marketSession: { path: '/market/movers/{date}', methods: READ_WITH_PREFLIGHT, query: z.object({}) },
   // Watchlists (issue 14): the routes above are the default list's; these name any configured list.
   watchlists: { path: '/watchlists', methods: READ_WITH_PREFLIGHT, query: z.object({}) },
   watchlistMovers: {

@@ -1,9 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type {
   Clock,
+  GetMarketBoard,
   GetSessionResult,
+  ListMarketBoards,
   ListWatchlists,
   ListWinners,
+  MarketFilters,
   Watchlist,
   WinnerRepository,
 } from '../../core/index.ts';
@@ -28,7 +31,8 @@ import {
   type RouteQuery,
 } from './api-routes.ts';
 import { errorBody, errorHeaders, HttpError, JSON_CONTENT_TYPE, toHttpError } from './http-errors.ts';
-import { moversView, sessionView, watchlistsView } from './movers-views.ts';
+import { marketMoversView, marketSessionView } from './market-views.ts';
+import { moversView, sessionView, watchlistsView, type TickerNames } from './movers-views.ts';
 import type { CachedAnswer, ResponseCache } from './response-cache.ts';
 
 /** The slice of an API Gateway REST proxy event the API reads; the local server builds the same shape. */
@@ -75,6 +79,15 @@ export interface MoversApiDependencies {
     'corsOrigin' | 'syncTimesEt' | 'basis' | 'defaultWatchlist' | 'watchlists' | 'publishDelayMinutes'
   >;
   readonly logger: AppLogger;
+  // The market board and the company names (issue 14).
+  readonly market: {
+    readonly listBoards: ListMarketBoards;
+    readonly getBoard: GetMarketBoard;
+    /** The filters this deployment applies to new sessions. */
+    readonly filters: MarketFilters;
+  };
+  /** Company names by ticker, read once per process (CachedTickerNames), never once per request. */
+  readonly names: () => Promise<TickerNames>;
 }
 
 const MAX_QUERY_LENGTH = 1024;
@@ -189,6 +202,15 @@ export class MoversApi {
           options,
         );
       }
+      case 'marketMovers':
+        return this.answer(this.marketMovers(this.validated('marketMovers', query)), request, options);
+      case 'marketSession':
+        this.validated('marketSession', query);
+        return this.answer(
+          this.marketSession(decodePathSegment(route.parameters.date ?? '')),
+          request,
+          options,
+        );
     }
   }
 
@@ -250,8 +272,11 @@ export class MoversApi {
       key: `${watchlist}/movers?days=${days}&asOf=${asOf}`,
       compute: async () => {
         const readers = this.deps.readersOf(watchlist);
-        const list = await readers.listWinners.execute({ days, asOf });
-        return JSON.stringify(moversView(days, list, this.deps.config.basis, readers.watchlist));
+        const [list, names] = await Promise.all([
+          readers.listWinners.execute({ days, asOf }),
+          this.deps.names(),
+        ]);
+        return JSON.stringify(moversView(days, list, this.deps.config.basis, readers.watchlist, names));
       },
     };
   }
@@ -260,7 +285,10 @@ export class MoversApi {
     return {
       key: `${watchlist}/movers/${date}`,
       compute: async () => {
-        const result = await this.deps.readersOf(watchlist).getSessionResult.execute(date);
+        const [result, names] = await Promise.all([
+          this.deps.readersOf(watchlist).getSessionResult.execute(date),
+          this.deps.names(),
+        ]);
         if (!result) {
           throw new HttpError(
             404,
@@ -268,7 +296,36 @@ export class MoversApi {
             `No result is stored for ${date}. It may not be synced yet, or not be a session.`,
           );
         }
-        return JSON.stringify(sessionView(result));
+        return JSON.stringify(sessionView(result, names));
+      },
+    };
+  }
+
+  /** Keyed like a list's movers, under `MARKET#`, which no list name can be. */
+  private marketMovers({ days, asOf: requested }: RouteQuery<'marketMovers'>): Answerable {
+    const asOf = requested ?? this.latestCompleted();
+    return {
+      key: `MARKET#movers?days=${days}&asOf=${asOf}`,
+      compute: async () => {
+        const list = await this.deps.market.listBoards.execute({ days, asOf });
+        return JSON.stringify(marketMoversView(days, list, this.deps.market.filters));
+      },
+    };
+  }
+
+  private marketSession(date: string): Answerable {
+    return {
+      key: `MARKET#movers/${date}`,
+      compute: async () => {
+        const board = await this.deps.market.getBoard.execute(date);
+        if (!board) {
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            `No market board is stored for ${date}. It may not be synced yet, or not be a session.`,
+          );
+        }
+        return JSON.stringify(marketSessionView(board));
       },
     };
   }

@@ -1,17 +1,21 @@
 import 'reflect-metadata';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from 'zod';
-import type { SyncWatchlists } from '../../core/index.ts';
 import { createContainer } from '../composition/container.ts';
-import { TOKENS } from '../composition/tokens.ts';
+import { TOKENS, type DailySync } from '../composition/tokens.ts';
 import { loadConfig, requireSetting } from '../config/app-config.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { createLambdaLogger } from '../observability/logger.ts';
 import {
   failureCauses,
+  toMarketSyncReport,
   toSyncWatchlistsReport,
+  type MarketSyncReport,
   type SyncWatchlistsReport,
 } from '../reporting/sync-report.ts';
+
+/** The run's report: every list's, and the market board's beside them (issue 14). */
+export type DailySyncReport = SyncWatchlistsReport & { readonly market: MarketSyncReport };
 
 const sessions = SETTINGS.syncSessions.range;
 
@@ -22,9 +26,10 @@ const scheduledEvent = z
   .nullish();
 
 export class SyncFailedError extends Error {
-  constructor(readonly report: SyncWatchlistsReport) {
-    const failed = report.watchlists.flatMap((list) => list.failed);
-    super(`Sync failed for ${failed.length} session(s): ${failed[0]?.message ?? 'unknown error'}`);
+  constructor(readonly report: DailySyncReport) {
+    const failed = [...report.watchlists.flatMap((list) => list.failed), ...report.market.failed];
+    const first = failed[0]?.message ?? report.market.error?.message ?? 'unknown error';
+    super(`Sync failed for ${failed.length} session(s): ${first}`);
     this.name = 'SyncFailedError';
   }
 }
@@ -50,22 +55,20 @@ async function currentMassiveKey(): Promise<string | undefined> {
   return keyParameter.provider.get(keyParameter.name, { decrypt: true, maxAge: MASSIVE_KEY_MAX_AGE_SECONDS });
 }
 
-let wired: { readonly key: string | undefined; readonly syncWatchlists: SyncWatchlists } | undefined;
+let wired: { readonly key: string | undefined; readonly dailySync: DailySync } | undefined;
 
 /**
  * The use case wired with the current key: built at cold start, rebuilt only when the key has changed.
  * A rebuild starts a fresh rate-limit window; rotations are rare, and Massive's 429 is retried anyway.
  */
-async function syncWithCurrentKey(): Promise<SyncWatchlists> {
+async function syncWithCurrentKey(): Promise<DailySync> {
   const key = await currentMassiveKey();
-  if (wired && wired.key === key) return wired.syncWatchlists;
+  if (wired && wired.key === key) return wired.dailySync;
   if (!key) logger.warn('No Massive API key configured: syncing SIMULATED market data');
   if (wired) logger.info('Massive API key changed in SSM: using the new one');
-  const syncWatchlists = createContainer({ ...config, massiveApiKey: key }, { logger }).get(
-    TOKENS.syncWatchlists,
-  );
-  wired = { key, syncWatchlists };
-  return syncWatchlists;
+  const dailySync = createContainer({ ...config, massiveApiKey: key }, { logger }).get(TOKENS.dailySync);
+  wired = { key, dailySync };
+  return dailySync;
 }
 
 // Read at cold start too: a missing or unreadable parameter fails the initialisation with SSM's error.
@@ -75,15 +78,25 @@ await syncWithCurrentKey();
  * Runs the scheduled sync of every watchlist, from one fetch. Not-yet-available data is success; a failure
  * of any list throws so retries and the DLQ see it (the retry fetches nothing the archive already holds).
  */
-export async function handler(event: unknown): Promise<SyncWatchlistsReport> {
+export async function handler(event: unknown): Promise<DailySyncReport> {
   const input = scheduledEvent.safeParse(event);
   if (!input.success) throw new Error(`Unexpected schedule input: ${input.error.issues[0]?.message}`);
-  const syncWatchlists = await syncWithCurrentKey();
-  const summary = await syncWatchlists.execute({
-    window: { sessions: input.data?.sessions ?? config.syncSessions },
-  });
-  const report = toSyncWatchlistsReport(summary);
-  const causes = [...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary)))];
+  const dailySync = await syncWithCurrentKey();
+  // The market first: its one grouped-daily call a session covers every list's tickers too.
+  const daily = await dailySync.execute(
+    { window: { sessions: input.data?.sessions ?? config.syncSessions } },
+    { includeMarket: true },
+  );
+  const summary = daily.lists;
+  const report: DailySyncReport = {
+    ...toSyncWatchlistsReport(summary),
+    market: toMarketSyncReport(daily.market),
+  };
+  const causes = [
+    ...new Set(summary.watchlists.flatMap((list) => failureCauses(list.summary))),
+    ...report.market.failed.map((failure) => failure.message),
+    ...(report.market.error ? [report.market.error.message] : []),
+  ];
   if (causes.length > 0) {
     logger.error('sync failed', { ...report, causes });
     throw new SyncFailedError(report);

@@ -1,4 +1,10 @@
-import type { FetchPlan, SyncSummary, SyncWatchlistsSummary } from '../../core/index.ts';
+import type {
+  FetchPlan,
+  MarketOutcome,
+  SessionFailure,
+  SyncSummary,
+  SyncWatchlistsSummary,
+} from '../../core/index.ts';
 
 export interface SyncReport {
   readonly from: string;
@@ -23,11 +29,7 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
     alreadyPresent: summary.alreadyPresent.length,
     noData: summary.noData,
     notYetAvailable: summary.notYetAvailable,
-    failed: summary.failed.map(({ session, error }) => ({
-      session,
-      code: errorCode(error),
-      message: error.message,
-    })),
+    failed: failureReports(summary.failed),
     skipped: summary.skipped,
     dryRun: summary.dryRun,
   };
@@ -36,6 +38,12 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
 /** The distinct failure messages of a summary: one line per cause, not one per session. */
 export function failureCauses(summary: SyncSummary): string[] {
   return [...new Set(summary.failed.map(({ error }) => error.message))];
+}
+
+function failureReports(
+  failed: readonly SessionFailure[],
+): { session: string; code: string; message: string }[] {
+  return failed.map(({ session, error }) => ({ session, code: errorCode(error), message: error.message }));
 }
 
 function errorCode(error: Error): string {
@@ -68,4 +76,68 @@ export function toSyncWatchlistsReport(summary: SyncWatchlistsSummary): SyncWatc
     callsMade: summary.callsMade,
     dryRun: summary.dryRun,
   };
+}
+
+/** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */
+export interface MarketSyncReport {
+  readonly included: boolean;
+  /** Sessions that lacked a board: one grouped-daily call each. */
+  readonly missing: readonly string[];
+  /** Grouped-daily calls made (in a dry run: that the run would make). */
+  readonly calls: number;
+  readonly stored: readonly string[];
+  readonly alreadyPresent: number;
+  readonly noData: readonly string[];
+  readonly notYetAvailable: readonly string[];
+  readonly failed: readonly { session: string; code: string; message: string }[];
+  readonly skipped: readonly string[];
+  /** Where the types and names came from; null when nothing was missing. */
+  readonly reference: string | null;
+  /** Why the market could not be synced at all (the lists were still synced). */
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly dryRun: boolean;
+}
+
+export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
+  const empty = {
+    missing: [],
+    calls: 0,
+    stored: [],
+    alreadyPresent: 0,
+    noData: [],
+    notYetAvailable: [],
+    failed: [],
+    skipped: [],
+    reference: null,
+    error: null,
+    dryRun: false,
+  };
+  if (outcome.kind === 'not-included') return { included: false, ...empty };
+  if (outcome.kind === 'failed') {
+    return {
+      included: true,
+      ...empty,
+      error: { code: errorCode(outcome.error), message: outcome.error.message },
+    };
+  }
+  const { summary } = outcome;
+  return {
+    included: true,
+    missing: summary.missing,
+    calls: summary.calls,
+    stored: summary.stored,
+    alreadyPresent: summary.alreadyPresent.length,
+    noData: summary.noData,
+    notYetAvailable: summary.notYetAvailable,
+    failed: failureReports(summary.failed),
+    skipped: summary.skipped,
+    reference: summary.reference ?? null,
+    error: null,
+    dryRun: summary.dryRun,
+  };
+}
+
+/** True when the market's part of a run failed, whole or for a session: the run's exit code says so. */
+export function marketFailed(report: MarketSyncReport): boolean {
+  return report.error !== null || report.failed.length > 0;
 }

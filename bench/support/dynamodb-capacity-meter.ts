@@ -65,6 +65,17 @@ export function meterConsumedCapacity(
   };
 }
 
+/** What one call (any reads through `client`) cost: for stores other than the winners' (the market board). */
+export async function meterCall<T>(
+  client: DynamoDBClient,
+  call: () => Promise<T>,
+): Promise<{ readonly value: T } & CallCost> {
+  addMeterMiddleware(client);
+  const cost: CallCost = { capacityUnits: 0, requests: 0 };
+  const value = await callInProgress.run(cost, call);
+  return { value, ...cost };
+}
+
 function addMeterMiddleware(client: DynamoDBClient): void {
   if (meteredClients.has(client)) return;
   meteredClients.add(client);

@@ -12,6 +12,7 @@ interface BackfillOptions extends GlobalOptions {
   dryRun?: boolean;
   watchlist?: string;
   json?: boolean;
+  market?: boolean;
 }
 
 export function registerBackfill(program: Command): void {
@@ -28,21 +29,29 @@ export function registerBackfill(program: Command): void {
       'print the call plan (for every list together) and the sessions it would fill, change nothing',
     )
     .addOption(watchlistOption('only this watchlist'))
+    .option(
+      '--market',
+      "also fill the market board: one grouped-daily call a session, which covers the lists' tickers too",
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ stocks-cli backfill --from 2025-01-01\n  $ stocks-cli backfill --from 2025-01-01 --to 2025-06-30 --dry-run\n  $ stocks-cli backfill --from 2025-01-01 --watchlist ev\n\nCtrl-C stops after the current write; nothing stored is lost, and the next run resumes.',
+      '\nExamples:\n  $ stocks-cli backfill --from 2025-01-01\n  $ stocks-cli backfill --from 2025-01-01 --to 2025-06-30 --dry-run\n  $ stocks-cli backfill --from 2025-01-01 --watchlist ev\n  $ stocks-cli backfill --from 2025-01-01 --market --dry-run\n\nCtrl-C stops after the current write; nothing stored is lost, and the next run resumes.',
     )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<BackfillOptions>();
       // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
-      const [{ configFrom, openRuntime }, { printWatchlistsPlan, printWatchlistsSummary, progressReporter }] =
-        await Promise.all([import('../runtime.ts'), import('../sync-output.ts')]);
+      const [{ configFrom, openRuntime }, { printDailySync, progressReporter }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../sync-output.ts'),
+      ]);
       const config = configFrom(options);
       const watchlist = selectedWatchlist(config, options.watchlist);
       const runtime = await openRuntime(config);
+      const includeMarket = options.market ?? false;
       const stop = { aborted: false };
-      let writing = false;
+      // The market's part writes a board per session from its first fetch on.
+      let writing = includeMarket && !options.dryRun;
       const interrupt = () => {
         // Each session is one atomic write: before the first one (while fetching) there is nothing to lose.
         if (stop.aborted || !writing) {
@@ -61,36 +70,36 @@ export function registerBackfill(program: Command): void {
       const several = watchlist === undefined && runtime.config.watchlists.length > 1;
       try {
         // SyncWinners checks the range against the container's clock; --to defaults to the latest completed session.
-        const summary = await runtime.container
-          .get(TOKENS.syncWatchlists)
-          .execute({
-            window: { from: options.from, to: options.to },
-            force: options.force ?? false,
-            dryRun: options.dryRun ?? false,
-            signal: stop,
-            watchlist,
-            onProgress(event) {
-              writing = true;
-              missing = event.total;
-              if (progressOf !== event.watchlist) {
-                progress?.stop();
-                progress = progressReporter(() => missing);
-                progressOf = event.watchlist;
-              }
-              progress?.onProgress(
-                several ? { ...event, session: `${event.watchlist} ${event.session}` } : event,
-              );
+        // With --market, the market first: its grouped answers also cover the lists' tickers.
+        const daily = await runtime.container
+          .get(TOKENS.dailySync)
+          .execute(
+            {
+              window: { from: options.from, to: options.to },
+              force: options.force ?? false,
+              dryRun: options.dryRun ?? false,
+              signal: stop,
+              watchlist,
+              onProgress(event) {
+                writing = true;
+                missing = event.total;
+                if (progressOf !== event.watchlist) {
+                  progress?.stop();
+                  progress = progressReporter(() => missing);
+                  progressOf = event.watchlist;
+                }
+                progress?.onProgress(
+                  several ? { ...event, session: `${event.watchlist} ${event.session}` } : event,
+                );
+              },
             },
-          })
+            { includeMarket },
+          )
           .catch((error: unknown) => {
             throw inFlagTerms(error);
           });
         progress?.stop();
-        if (summary.dryRun) {
-          printWatchlistsPlan(summary, options.json ?? false);
-          return;
-        }
-        const exitCode = printWatchlistsSummary(summary, options.json ?? false);
+        const exitCode = printDailySync(daily, options.json ?? false, runtime.config.rateLimitPerMinute);
         process.exitCode = stop.aborted ? EXIT_INTERRUPTED : exitCode;
       } finally {
         process.off('SIGINT', interrupt);

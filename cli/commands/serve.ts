@@ -129,12 +129,27 @@ class PeriodicSync {
   private async run(due = 0): Promise<void> {
     const { logger, container, config } = this.runtime;
     let summary: SyncWatchlistsSummary | undefined;
+    let marketFailing = false;
     try {
-      // Every watchlist, from one fetch.
-      summary = await container
-        .get(TOKENS.syncWatchlists)
-        .execute({ window: { sessions: config.syncSessions }, signal: this.stopSignal });
-      const { failureCauses } = await import('../../adapters/reporting/sync-report.ts');
+      // The market first (its grouped answers cover every list's tickers), then every watchlist.
+      const daily = await container
+        .get(TOKENS.dailySync)
+        .execute(
+          { window: { sessions: config.syncSessions }, signal: this.stopSignal },
+          { includeMarket: true },
+        );
+      summary = daily.lists;
+      const { failureCauses, marketFailed, toMarketSyncReport } =
+        await import('../../adapters/reporting/sync-report.ts');
+      const market = toMarketSyncReport(daily.market);
+      marketFailing = marketFailed(market);
+      logger.info('market board synced', {
+        calls: market.calls,
+        stored: market.stored.length,
+        notYetAvailable: market.notYetAvailable.length,
+        failed: market.failed.length,
+      });
+      if (market.error) logger.error('market board not synced', { cause: market.error.message });
       for (const { watchlist, summary: list } of summary.watchlists) {
         logger.info('sync finished', {
           watchlist,
@@ -151,7 +166,8 @@ class PeriodicSync {
     }
     if (this.stopSignal.aborted) return;
     const now = this.clock.now().getTime();
-    const failed = !summary || summary.watchlists.some((list) => list.summary.failed.length > 0);
+    const failed =
+      !summary || marketFailing || summary.watchlists.some((list) => list.summary.failed.length > 0);
     const next = nextLocalSync(new Date(Math.max(now, due)), config.syncTimesEt, failed).getTime();
     logger.info('next sync', { at: new Date(next).toISOString() });
     this.timer = setTimeout(() => void this.run(next), next - now);

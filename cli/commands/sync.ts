@@ -39,7 +39,7 @@ export function registerSync(program: Command): void {
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<SyncOptions>();
       // Loaded here, not at start: the store, the SDK and the Massive client are what `--help` must not pay for.
-      const [{ configFrom, openRuntime }, { printWatchlistsSummary }] = await Promise.all([
+      const [{ configFrom, openRuntime }, { printDailySync }] = await Promise.all([
         import('../runtime.ts'),
         import('../sync-output.ts'),
       ]);
@@ -47,10 +47,14 @@ export function registerSync(program: Command): void {
       const watchlist = selectedWatchlist(config, options.watchlist);
       const runtime = await openRuntime(config);
       try {
-        const summary = await runtime.container
-          .get(TOKENS.syncWatchlists)
-          .execute({ window: { sessions: runtime.config.syncSessions }, watchlist });
-        process.exitCode = printWatchlistsSummary(summary, options.json ?? false);
+        // The market first (one grouped-daily call a session covers every list too), then the lists.
+        const daily = await runtime.container
+          .get(TOKENS.dailySync)
+          .execute(
+            { window: { sessions: runtime.config.syncSessions }, watchlist },
+            { includeMarket: watchlist === undefined },
+          );
+        process.exitCode = printDailySync(daily, options.json ?? false, runtime.config.rateLimitPerMinute);
       } finally {
         await runtime.close();
       }

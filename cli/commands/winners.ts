@@ -46,8 +46,11 @@ export function registerWinners(program: Command): void {
       const runtime = await openRuntime(config);
       try {
         const readers = runtime.container.get(TOKENS.watchlistReaders)(watchlist);
-        const list = await readers.listWinners.execute({ days, asOf });
-        const body = moversView(days, list, runtime.config.basis, readers.watchlist);
+        const [list, names] = await Promise.all([
+          readers.listWinners.execute({ days, asOf }),
+          runtime.container.get(TOKENS.tickerNames).names(),
+        ]);
+        const body = moversView(days, list, runtime.config.basis, readers.watchlist, names);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(body, null, 2)}\n`
@@ -88,7 +91,7 @@ function renderTable(body: MoversResponse, several: boolean): string {
   const byDate = new Map(body.data.map((row) => [row.date, row]));
   const lines = [
     palette.bold(
-      `${pad('Date', 12)}${pad('Symbol', 8)}${pad('Change', 10, 'right')}${pad('Open', 12, 'right')}${pad('Close', 12, 'right')}`,
+      `${pad('Date', 12)}${pad('Symbol', 8)}${pad('Change', 10, 'right')}${pad('Open', 12, 'right')}${pad('Close', 12, 'right')}  Name`,
     ),
   ];
   for (const session of body.sessions) {
@@ -101,7 +104,7 @@ function renderTable(body: MoversResponse, several: boolean): string {
     const colored =
       row.changePercent > 0 ? palette.green(change) : row.changePercent < 0 ? palette.red(change) : change;
     lines.push(
-      `${pad(row.date, 12)}${pad(row.symbol, 8)}${pad(colored, 10, 'right')}${pad(row.open.toFixed(2), 12, 'right')}${pad(row.close.toFixed(2), 12, 'right')}`,
+      `${pad(row.date, 12)}${pad(row.symbol, 8)}${pad(colored, 10, 'right')}${pad(row.open.toFixed(2), 12, 'right')}${pad(row.close.toFixed(2), 12, 'right')}  ${row.name ?? ''}`.trimEnd(),
     );
   }
   const source =

@@ -1,10 +1,8 @@
-import { lastSessions, latestCompletedSession } from '../calendar.ts';
-import { InvalidRangeError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnreadableSession, WinnerRepository, WinnerRow } from '../ports/winner-repository.ts';
-import { assertNotAfterLatest } from './session-window.ts';
+import { listWindow } from './session-window.ts';
 
-export const MAX_LIST_DAYS = 365;
+export { MAX_LIST_DAYS } from './session-window.ts';
 
 export interface ListWinnersRequest {
   readonly days: number;
@@ -35,15 +33,7 @@ export class ListWinners {
 
   async execute(request: ListWinnersRequest): Promise<WinnersList> {
     const { days } = request;
-    if (!Number.isInteger(days) || days < 1 || days > MAX_LIST_DAYS) {
-      throw new InvalidRangeError(`days must be a whole number from 1 to ${MAX_LIST_DAYS}, got ${days}.`);
-    }
-    const now = this.clock.now();
-    if (request.asOf !== undefined) assertNotAfterLatest(request.asOf, now, this.publishDelayMinutes, 'asOf');
-    const sessions = lastSessions(
-      days,
-      request.asOf ?? latestCompletedSession(now, this.publishDelayMinutes),
-    );
+    const sessions = listWindow(days, request.asOf, this.clock.now(), this.publishDelayMinutes);
     const newest = sessions[0] as string;
     const oldest = sessions[sessions.length - 1] as string;
     const stored = await this.repository.latestWinners(days, newest);

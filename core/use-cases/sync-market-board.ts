@@ -1,7 +1,10 @@
+import { archivableSessions } from '../bar-archive.ts';
 import { isTradingDay } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
 import type { MarketBoard, MarketFilters, TickerReference } from '../market-board.ts';
 import { DEFAULT_MARKET_FILTERS, MARKET_BOARD_BASIS, marketFilters, rankMarket } from '../market-board.ts';
+import type { DailyBar } from '../movers.ts';
+import type { BarArchive } from '../ports/bar-archive.ts';
 import type { Clock } from '../ports/clock.ts';
 import type {
   MarketBoardRepository,
@@ -10,7 +13,8 @@ import type {
 } from '../ports/market-board-repository.ts';
 import type { MarketDataProvider } from '../ports/market-data-provider.ts';
 import { parseSessionDate } from '../session-date.ts';
-import type { SessionFailure } from './sync-winners.ts';
+import { windowSessions } from './session-window.ts';
+import type { SessionFailure, SyncWindow } from './sync-winners.ts';
 
 /** Types change slowly and a full refresh costs about 12 calls (3 minutes on the free plan): weekly is enough. */
 export const TICKER_REFERENCE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -19,8 +23,13 @@ export const TICKER_REFERENCE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_MARKET_SYNC_SESSIONS = 2_520;
 
 export interface SyncMarketBoardRequest {
-  /** Trading sessions wanted, `YYYY-MM-DD`; days without a session are ignored. */
-  readonly sessions: readonly string[];
+  /**
+   * Trading sessions wanted, `YYYY-MM-DD` (days without a session are ignored), or a sync window
+   * resolved against the clock as SyncWinners resolves it.
+   */
+  readonly sessions: readonly string[] | SyncWindow;
+  /** Only find the missing sessions (one call each); fetch and store nothing. */
+  readonly dryRun?: boolean;
   /** Recompute and overwrite boards that are already stored. */
   readonly force?: boolean;
   /** Checked before each fetch: once aborted, the run stops after the current session. */
@@ -41,8 +50,27 @@ export interface SyncMarketBoardSummary {
   readonly failed: readonly SessionFailure[];
   /** Not processed because the run was stopped. */
   readonly skipped: readonly string[];
-  /** Undefined when nothing was missing: no reference was needed. */
+  /** Undefined when nothing was missing (no reference was needed) and in a dry run. */
   readonly reference: ReferenceOrigin | undefined;
+  /** Grouped-daily calls made, or in a dry run that the run would make: one per missing session. */
+  readonly calls: number;
+  readonly dryRun: boolean;
+}
+
+/**
+ * The watchlists' tickers, and the archive their syncs read: each grouped-daily answer covers the whole
+ * market, so the board's sync records these tickers' bars from it and a watchlists' sync of the same
+ * sessions that follows costs no call (docs/bar-archive.md).
+ */
+export interface TrackedTickersArchive {
+  readonly archive: BarArchive;
+  readonly tickers: readonly string[];
+}
+
+export interface SyncMarketBoardOptions {
+  /** For a window given as a number of sessions or an open-ended range; 0 by default. */
+  readonly publishDelayMinutes?: number;
+  readonly tracked?: TrackedTickersArchive;
 }
 
 /**
@@ -62,13 +90,15 @@ export class SyncMarketBoard {
     private readonly referenceCache: TickerReferenceCache,
     private readonly clock: Clock,
     filters: MarketFilters = DEFAULT_MARKET_FILTERS,
+    private readonly options: SyncMarketBoardOptions = {},
   ) {
     this.filters = marketFilters(filters);
   }
 
   async execute(request: SyncMarketBoardRequest): Promise<SyncMarketBoardSummary> {
-    const sessions = wantedSessions(request.sessions);
+    const sessions = wantedSessions(this.sessionsOf(request.sessions));
     const missing = await this.missingSessions(sessions, request.force ?? false);
+    const dryRun = request.dryRun ?? false;
     const summary = {
       missing,
       stored: [] as string[],
@@ -78,8 +108,10 @@ export class SyncMarketBoard {
       failed: [] as SessionFailure[],
       skipped: [] as string[],
       reference: undefined as ReferenceOrigin | undefined,
+      calls: dryRun ? missing.length : 0,
+      dryRun,
     };
-    if (missing.length === 0) return summary;
+    if (missing.length === 0 || dryRun) return summary;
     const { reference, origin } = await this.reference();
     summary.reference = origin;
     for (const [index, session] of missing.entries()) {
@@ -88,6 +120,7 @@ export class SyncMarketBoard {
         break;
       }
       const answer = await this.provider.fetchSessionBars(session);
+      summary.calls += 1;
       if (answer.kind === 'undelivered') {
         if (answer.undelivered.kind === 'not-yet-available') summary.notYetAvailable.push(session);
         else summary.failed.push({ session, error: answer.undelivered.error });
@@ -97,12 +130,34 @@ export class SyncMarketBoard {
         summary.noData.push(session);
         continue;
       }
+      await this.archiveTracked(session, answer.bars, `${this.clock.now().toISOString()}#market`);
       const outcome = await this.boards.save(this.board(session, answer.bars, reference), {
         overwrite: request.force ?? false,
       });
       (outcome === 'stored' ? summary.stored : summary.alreadyPresent).push(session);
     }
     return summary;
+  }
+
+  private sessionsOf(sessions: SyncMarketBoardRequest['sessions']): readonly string[] {
+    if (isSessionList(sessions)) return sessions;
+    return windowSessions(sessions, this.clock.now(), this.options.publishDelayMinutes ?? 0);
+  }
+
+  /**
+   * Records the tracked tickers' bars of one grouped answer. Every tracked ticker counts as covered,
+   * traded or not: the answer holds every US stock that traded, so one absent from it did not trade.
+   */
+  private async archiveTracked(session: string, bars: readonly DailyBar[], fetchId: string): Promise<void> {
+    const tracked = this.options.tracked;
+    if (!tracked || tracked.tickers.length === 0) return;
+    const wanted = new Set(tracked.tickers);
+    const fetched = {
+      session,
+      tickers: [...wanted],
+      bars: bars.filter((bar) => bar.session === session && wanted.has(bar.symbol)),
+    };
+    await tracked.archive.record(this.provider.source, fetchId, archivableSessions([fetched]));
   }
 
   private board(
@@ -151,6 +206,10 @@ export class SyncMarketBoard {
 
 function bySymbol(reference: StoredTickerReference): Map<string, TickerReference> {
   return new Map(reference.tickers.map((ticker) => [ticker.symbol, ticker]));
+}
+
+function isSessionList(sessions: SyncMarketBoardRequest['sessions']): sessions is readonly string[] {
+  return Array.isArray(sessions);
 }
 
 /** The trading sessions among `sessions`, checked, ascending, each once. */

@@ -1,11 +1,4 @@
-import {
-  lastSessions,
-  latestCompletedSession,
-  nextSession,
-  previousSession,
-  sessionCloseTime,
-  tradingSessions,
-} from '../calendar.ts';
+import { nextSession, previousSession, sessionCloseTime } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
 import type { Basis, DailyBar, ExcludedSymbol, PreviousClose, SessionResult } from '../movers.ts';
 import { groupBars, previousClosesOf, rankMovers } from '../movers.ts';
@@ -17,8 +10,7 @@ import type {
   UndeliveredSession,
 } from '../ports/stock-quote-provider.ts';
 import type { SaveOutcome, WinnerRepository } from '../ports/winner-repository.ts';
-import { parseSessionDate } from '../session-date.ts';
-import { assertNotAfterLatest } from './session-window.ts';
+import { windowSessions } from './session-window.ts';
 
 export interface SyncSettings {
   readonly symbols: readonly string[];
@@ -202,26 +194,9 @@ export class SyncWinners {
     return settled.map((entry) => ('result' in entry ? { outcome: saved[next++] as SaveOutcome } : entry));
   }
 
-  /**
-   * The window's sessions, checked once here against this clock: a range may not reach past the latest
-   * completed session, and its order is the calendar's check (ReversedRangeError).
-   */
+  /** The window's sessions, checked once here against this clock. */
   private sessionsOf(window: SyncWindow): string[] {
-    const now = this.clock.now();
-    const delay = this.settings.publishDelayMinutes;
-    if ('sessions' in window) {
-      if (!Number.isInteger(window.sessions) || window.sessions < 1) {
-        throw new InvalidRangeError(
-          `The number of sessions to sync must be a whole number >= 1, got ${window.sessions}.`,
-        );
-      }
-      return lastSessions(window.sessions, latestCompletedSession(now, delay)).reverse();
-    }
-    const from = parseSessionDate(window.from);
-    assertNotAfterLatest(from, now, delay, 'The start date');
-    const to = window.to === undefined ? latestCompletedSession(now, delay) : parseSessionDate(window.to);
-    assertNotAfterLatest(to, now, delay, 'The end date');
-    return tradingSessions(from, to);
+    return windowSessions(window, this.clock.now(), this.settings.publishDelayMinutes);
   }
 
   /**
