@@ -385,6 +385,8 @@ export function dashboard(unwatched: Unwatched) {
               ? 'empty-heading'
               : 'error-heading';
       await this.$nextTick();
+      // x-show reveals on the next animation frame: a hidden heading cannot take focus before it.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
       document.getElementById(heading)?.focus();
     },
 
