@@ -10,8 +10,10 @@ import { createContainer } from '../../adapters/composition/container.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
 import { loadConfig } from '../../adapters/config/app-config.ts';
 import { createLocalServer } from '../../adapters/http/local-server.ts';
+import { InMemoryMarketBoardRepository } from '../../adapters/memory/in-memory-market-board-repository.ts';
 import { InMemoryWinnerRepository } from '../../adapters/memory/in-memory-winner-repository.ts';
 import { silentLogger } from '../../adapters/observability/app-logger.ts';
+import { DEFAULT_MARKET_FILTERS } from '../../core/index.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 import { onlyResource, resourcesOfType, synthesizeApp } from './app-fixture.ts';
 
@@ -113,9 +115,21 @@ beforeAll(async () => {
 
   const repository = new InMemoryWinnerRepository();
   await repository.save(aSessionResult().on(STORED_SESSION).build());
+  const marketBoards = new InMemoryMarketBoardRepository();
+  await marketBoards.save({
+    date: STORED_SESSION,
+    gainers: [],
+    losers: [],
+    universeSize: 0,
+    filters: DEFAULT_MARKET_FILTERS,
+    basis: 'open-to-close',
+    source: 'simulated',
+    computedAt: NOW,
+  });
   const container = createContainer(loadConfig({}), {
     clock: new FixedClock(NOW),
     winnerRepository: repository,
+    marketBoardRepository: marketBoards,
   });
   staticDir = mkdtempSync(join(tmpdir(), 'api-routes-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>board</title>');

@@ -260,17 +260,21 @@ describe('scheduled sync', () => {
 });
 
 describe('API Gateway', () => {
-  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, the watchlist routes, /health, and CORS preflight', () => {
+  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, the watchlist and market routes, /health, and CORS preflight', () => {
     templates.services.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
     const resources = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource'));
     // /watchlists/{name} has no method of its own: it is only the parent of /watchlists/{name}/movers.
+    // /market has no method of its own either: it is the parent of /market/movers.
     expect(resources.map((resource) => resource.Properties.PathPart).sort()).toEqual([
       'health',
+      'market',
+      'movers',
       'movers',
       'movers',
       'watchlists',
+      '{date}',
       '{date}',
       '{date}',
       '{name}',
@@ -286,7 +290,9 @@ describe('API Gateway', () => {
       [
         ...['GET', 'HEAD'].map((method) => `${method} health`),
         ...['GET', 'HEAD', 'OPTIONS'].flatMap((method) =>
-          ['movers', 'movers', 'watchlists', '{date}', '{date}'].map((part) => `${method} ${part}`),
+          ['movers', 'movers', 'movers', 'watchlists', '{date}', '{date}', '{date}'].map(
+            (part) => `${method} ${part}`,
+          ),
         ),
       ].sort(),
     );
