@@ -79,23 +79,19 @@ export function toSyncWatchlistsReport(summary: SyncWatchlistsSummary): SyncWatc
 }
 
 /** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */
-export interface MarketSyncReport {
+export interface MarketSyncReport extends Pick<
+  SyncReport,
+  'stored' | 'alreadyPresent' | 'noData' | 'notYetAvailable' | 'failed' | 'skipped' | 'dryRun'
+> {
   readonly included: boolean;
   /** Sessions that lacked a board: one grouped-daily call each. */
   readonly missing: readonly string[];
   /** Grouped-daily calls made (in a dry run: that the run would make). */
   readonly calls: number;
-  readonly stored: readonly string[];
-  readonly alreadyPresent: number;
-  readonly noData: readonly string[];
-  readonly notYetAvailable: readonly string[];
-  readonly failed: readonly { session: string; code: string; message: string }[];
-  readonly skipped: readonly string[];
   /** Where the types and names came from; null when nothing was missing. */
   readonly reference: string | null;
   /** Why the market could not be synced at all (the lists were still synced). */
   readonly error: { readonly code: string; readonly message: string } | null;
-  readonly dryRun: boolean;
 }
 
 export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
