@@ -25,6 +25,18 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
     from: summary.from,
     to: summary.to,
     plan: summary.plan ?? null,
+    ...outcomeReport(summary),
+  };
+}
+
+type OutcomeFields =
+  'stored' | 'alreadyPresent' | 'noData' | 'notYetAvailable' | 'failed' | 'skipped' | 'dryRun';
+
+/** What a run did with each session, as both the lists' and the market's reports say it. */
+function outcomeReport(
+  summary: Pick<SyncSummary, OutcomeFields> & { readonly failed: readonly SessionFailure[] },
+): Pick<SyncReport, OutcomeFields> {
+  return {
     stored: summary.stored,
     alreadyPresent: summary.alreadyPresent.length,
     noData: summary.noData,
@@ -121,15 +133,9 @@ export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
     included: true,
     missing: summary.missing,
     calls: summary.calls,
-    stored: summary.stored,
-    alreadyPresent: summary.alreadyPresent.length,
-    noData: summary.noData,
-    notYetAvailable: summary.notYetAvailable,
-    failed: failureReports(summary.failed),
-    skipped: summary.skipped,
+    ...outcomeReport(summary),
     reference: summary.reference ?? null,
     error: null,
-    dryRun: summary.dryRun,
   };
 }
 
