@@ -1,7 +1,14 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { ConfigurationError, loadConfig, type AppConfig } from '../adapters/config/app-config.ts';
-import { SETTING_KEYS, SETTINGS, type Setting } from '../adapters/config/settings.ts';
+import {
+  describeSetting,
+  markdownTable,
+  SETTING_KEYS,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+} from '../adapters/config/settings.ts';
 
 /**
  * The infrastructure-only CDK context keys, with the defaults that deploy as is. cdk.json lists
@@ -18,6 +25,40 @@ export const INFRA_CONTEXT = {
   logLevel: 'INFO',
   reserveSyncConcurrency: true,
 } as const;
+
+/** What each infrastructure-only key does: docs/deployment.md's table is generated from this. */
+const INFRA_CONTEXT_HELP: Record<keyof typeof INFRA_CONTEXT, string> = {
+  stackPrefix: 'prefix of the stack names, to deploy a second copy side by side',
+  apiKeyParameterName: 'the SSM SecureString holding the Massive key',
+  apiThrottleRateLimit:
+    'API Gateway stage throttling, requests per second, for requests that miss the CloudFront cache or bypass it',
+  apiThrottleBurstLimit: 'API Gateway stage throttling burst, at least `apiThrottleRateLimit`',
+  alarmEmail: 'an address subscribed to the alarm topic (confirm the e-mail AWS sends); empty = none',
+  logRetentionDays: 'retention of the function and access logs, in days (a CloudWatch Logs period)',
+  logLevel: '`POWERTOOLS_LOG_LEVEL` of both functions: DEBUG, INFO, WARN or ERROR',
+  reserveSyncConcurrency:
+    'reserve one concurrent execution for the sync function, so two syncs never run at once (see "Sync ' +
+    'concurrency"); `false` on an account whose Lambda concurrency quota is too small to reserve any',
+};
+
+/**
+ * docs/deployment.md's context tables, generated (`npm run docs:config` writes them, a test keeps them
+ * equal): the application settings from the settings table, then the infrastructure-only keys.
+ */
+export function contextTables(): { readonly app: string; readonly infra: string } {
+  const app = SETTING_KEYS.flatMap((key) => {
+    const setting: Setting = SETTINGS[key];
+    return setting.context ? [[`\`${setting.context}\``, `\`${setting.env}\``, describeSetting(key)]] : [];
+  });
+  const infra = Object.entries(INFRA_CONTEXT_HELP).map(([key, help]) => {
+    const fallback = String(INFRA_CONTEXT[key as keyof typeof INFRA_CONTEXT]);
+    return [`\`${key}\``, fallback === '' ? '(none)' : `\`${fallback}\``, help];
+  });
+  return {
+    app: markdownTable(['context key', 'variable', 'meaning'], app),
+    infra: markdownTable(['context key', 'default', 'meaning'], infra),
+  };
+}
 
 /**
  * The application settings the stacks deploy, by CDK context key (`-c watchlist=AAPL,MSFT`). Their
@@ -79,10 +120,15 @@ type InfraKey = keyof typeof INFRA_CONTEXT;
 /** Reads the context (cdk.json, `-c key=value`), applies defaults, and fails synth on any bad value. */
 export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   const raw = Object.fromEntries(
-    Object.keys(INFRA_CONTEXT).map((key) => [key, contextValue(node, key)]),
+    Object.entries(INFRA_CONTEXT).map(([key, fallback]) => [
+      key,
+      contextValue(node, key) ?? String(fallback),
+    ]),
   ) as Record<InfraKey, string>;
-  // The application's loader is the one source of truth for what these accept; running it at synth
-  // turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
+  // The application's loader is the one source of truth for what these accept and for their defaults:
+  // it gets only the keys the context sets, as a Lambda's environment would hold them, so its rules
+  // (such as `watchlists` and the one-list `watchlist` being exclusive) hold at synth too. Running it
+  // here turns a typo in cdk.json into a synth error instead of a Lambda that fails at cold start.
   const app = parse(() =>
     loadConfig(
       Object.fromEntries(
@@ -103,23 +149,49 @@ export function readDeploymentConfig(node: ContextReader): DeploymentConfig {
   return {
     ...infra.data,
     app,
-    sharedEnvironment: {
-      WATCHLIST: app.watchlist.join(','),
-      WATCHLIST_NAME: app.watchlistName,
-      BASIS: app.basis,
-      SYNC_TIMES_ET: app.syncTimesEt.join(','),
-      PUBLISH_DELAY_MINUTES: String(app.publishDelayMinutes),
-    },
+    sharedEnvironment: sharedEnvironment(app),
     massiveBaseUrl: app.massiveBaseUrl,
     massiveRateLimitPerMinute: app.rateLimitPerMinute,
   };
 }
 
+/** The deployed settings only one function reads: the services stack sets each in that function alone. */
+export const ONE_FUNCTION_SETTINGS = {
+  corsOrigin: 'api',
+  syncSessions: 'sync',
+  massiveBaseUrl: 'sync',
+  rateLimitPerMinute: 'sync',
+} as const satisfies Partial<Record<SettingKey, 'api' | 'sync'>>;
+/** The one-list shorthand: deployed folded into WATCHLISTS, since the loader refuses both forms at once. */
+const WATCHLIST_SHORTHAND: readonly SettingKey[] = ['watchlist', 'watchlistName'];
+
+/**
+ * Every other deployed setting (a context key in the settings table), as the loader read it, in the
+ * environment of both functions: a setting given a context key reaches them with no change here.
+ */
+function sharedEnvironment(app: AppConfig): Record<string, string> {
+  const shared = SETTING_KEYS.filter(
+    (key) =>
+      (SETTINGS[key] as Setting).context !== undefined &&
+      !(key in ONE_FUNCTION_SETTINGS) &&
+      !WATCHLIST_SHORTHAND.includes(key),
+  );
+  return Object.fromEntries(shared.map((key) => [SETTINGS[key].env, environmentValue(app, key)]));
+}
+
+/** A setting's value as its variable is written: lists comma-separated, watchlists `name=A,B;name=C`. */
+function environmentValue(app: AppConfig, key: SettingKey): string {
+  if (key === 'watchlists') {
+    return app.watchlists.map((list) => `${list.name}=${list.symbols.join(',')}`).join(';');
+  }
+  const value: unknown = app[key as keyof AppConfig];
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
 /** Context arrives as JSON from cdk.json and as strings from `-c`; lists may be either. */
 function contextValue(node: ContextReader, key: string): string | undefined {
-  const value: unknown = node.tryGetContext(key) ?? DEFAULT_CONTEXT[key];
-  // A setting with no default (WATCHLISTS) is unset unless the context gives it.
-  if (value === undefined) return undefined;
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

@@ -28,9 +28,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { WINNERS_TABLE, watchlistPartitionKey } from '../adapters/dynamodb/winners-table.ts';
+import { tablePartitions, type TablePartitions } from '../adapters/dynamodb/table-partitions.ts';
+import { WINNERS_TABLE } from '../adapters/dynamodb/winners-table.ts';
 import { API_ROUTES, describeRoutes, pathParameters, queryParameters } from '../adapters/http/api-routes.ts';
-import { syncSchedule } from '../core/index.ts';
+import { syncSchedule, type DataSource } from '../core/index.ts';
 import type { DeploymentConfig } from './deployment-config.ts';
 import { createHouseFunction, FUNCTION_TIMEOUTS } from './house-function.ts';
 
@@ -39,16 +40,52 @@ export interface ServicesStackProps extends StackProps {
   readonly config: DeploymentConfig;
 }
 
-/** The exact data-plane actions each function needs: asserted by test/infra. */
-export const TABLE_ACTIONS = {
-  api: ['dynamodb:GetItem', 'dynamodb:Query'],
-  sync: ['dynamodb:PutItem', 'dynamodb:Query'],
-} as const;
+const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
 
-/** The indexes each function queries: the API lists winners from the winner-rows index. */
-const INDEXES_QUERIED: Record<keyof typeof TABLE_ACTIONS, readonly string[]> = {
-  api: [WINNERS_TABLE.winnerRowsIndex.name],
-  sync: [],
+/**
+ * The sync function's bars come from Massive: on AWS its key is always read from SSM and it never falls
+ * back to simulated data, so `BARS#simulated` is no partition of a deployment.
+ */
+const DEPLOYED_SOURCE: DataSource = 'massive';
+
+interface PartitionAccess {
+  /** The partitions of the table these actions are confined to. */
+  readonly partitions: (table: TablePartitions) => readonly string[];
+  readonly actions: readonly string[];
+  /** An index of the table these actions are on, instead of the table itself. */
+  readonly index?: string;
+}
+
+/**
+ * Exactly what each function's adapters send to which partitions (asserted by test/infra). A
+ * TransactWriteItems has no action of its own: IAM authorises each of its Puts as a PutItem.
+ * - API: a list's winners (a Query on the winner-rows index) and one session (GetItem), the market's
+ *   boards (Query, GetItem) and the ticker reference's names (GetItem of its header, Query of its chunks).
+ * - sync: per list, the stored sessions (Query), the stored closes of a previous session (GetItem) and the
+ *   new sessions (TransactWriteItems of Puts); the bar archive (Query, BatchWriteItem); the market's boards
+ *   (Query, PutItem); the ticker reference's refresh (GetItem, Query, PutItem, and DeleteItem of old chunks).
+ */
+export const TABLE_ACCESS: Record<'api' | 'sync', readonly PartitionAccess[]> = {
+  api: [
+    {
+      partitions: (table) => [...table.watchlists, table.market, table.tickerReference],
+      actions: READ,
+    },
+    {
+      partitions: (table) => table.watchlists,
+      actions: ['dynamodb:Query'],
+      index: WINNERS_TABLE.winnerRowsIndex.name,
+    },
+  ],
+  sync: [
+    { partitions: (table) => table.watchlists, actions: [...READ, 'dynamodb:PutItem'] },
+    { partitions: (table) => [table.barArchive], actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'] },
+    { partitions: (table) => [table.market], actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+    {
+      partitions: (table) => [table.tickerReference],
+      actions: [...READ, 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    },
+  ],
 };
 
 /**
@@ -129,8 +166,12 @@ export class ServicesStack extends Stack {
       },
     });
 
-    this.grantTableAccess(this.apiFunction, table, 'api', config.app.watchlistName);
-    this.grantTableAccess(this.syncFunction, table, 'sync', config.app.watchlistName);
+    const partitions = tablePartitions(
+      config.app.watchlists.map((list) => list.name),
+      DEPLOYED_SOURCE,
+    );
+    this.grantTableAccess(this.apiFunction, table, TABLE_ACCESS.api, partitions);
+    this.grantTableAccess(this.syncFunction, table, TABLE_ACCESS.sync, partitions);
     // SecureStrings under the AWS managed key aws/ssm need no kms:Decrypt in the role: that key's
     // policy already lets SSM decrypt for any principal of the account allowed to read the parameter.
     this.syncFunction.addToRolePolicy(
@@ -161,35 +202,23 @@ export class ServicesStack extends Stack {
   }
 
   /**
-   * Per function: its exact actions on the table, Query on the indexes it reads, nothing else, and
-   * only in its own watchlist's partition. Conditional writes are the repository's job: IAM cannot
-   * require a ConditionExpression, but it can confine every call to `WATCHLIST#<name>`. A transactional
-   * write needs PutItem on each of its items, nothing more.
+   * Per function: its exact actions (TABLE_ACCESS), each confined to the partitions it is for. Conditional
+   * writes are the repositories' job: IAM cannot require a ConditionExpression, but it can keep every call
+   * inside the partitions named, `ForAllValues` so that a request naming any other key is refused.
    */
   private grantTableAccess(
     fn: NodejsFunction,
     table: ITable,
-    role: keyof typeof TABLE_ACTIONS,
-    watchlist: string,
+    access: readonly PartitionAccess[],
+    partitions: TablePartitions,
   ) {
-    const ownPartition = {
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [watchlistPartitionKey(watchlist)] },
-    };
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...TABLE_ACTIONS[role]],
-        resources: [table.tableArn],
-        conditions: ownPartition,
-      }),
-    );
-    for (const index of INDEXES_QUERIED[role]) {
+    for (const { actions, index, partitions: of } of access) {
       fn.addToRolePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: ['dynamodb:Query'],
-          resources: [`${table.tableArn}/index/${index}`],
-          conditions: ownPartition,
+          actions: [...actions],
+          resources: [index === undefined ? table.tableArn : `${table.tableArn}/index/${index}`],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...of(partitions)] } },
         }),
       );
     }

@@ -210,12 +210,18 @@ export function flagName(key: SettingKey): string {
 
 /** The README's configuration table, generated: `npm run docs:config` writes it, a test keeps it equal. */
 export function settingsTable(): string {
-  const rows = SETTING_KEYS.map((key) => [`\`${SETTINGS[key].env}\``, describeSetting(key)]);
-  const header = ['variable', 'meaning'];
+  return markdownTable(
+    ['variable', 'meaning'],
+    SETTING_KEYS.map((key) => [`\`${SETTINGS[key].env}\``, describeSetting(key)]),
+  );
+}
+
+/** A Markdown table padded as prettier pads it, so a generated table passes `prettier --check`. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
   );
-  const line = (cells: string[]) =>
+  const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

@@ -73,7 +73,8 @@ export function onlyResource(
 
 export interface Statement {
   Effect: string;
-  Action: string | string[];
+  /** Sorted. */
+  Action: string[];
   Resource: unknown;
   Condition?: unknown;
 }
@@ -87,9 +88,66 @@ export function statementsOf(template: Template, stack: Stack, role: IRole): Sta
     ),
   );
   return policies
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .flatMap(
+      (policy) =>
+        (
+          policy.Properties.PolicyDocument as {
+            Statement: (Omit<Statement, 'Action'> & { Action: string | string[] })[];
+          }
+        ).Statement,
+    )
     .map((statement) => ({
       ...statement,
       Action: [statement.Action].flat().sort(),
     }));
+}
+
+export interface GatewayRoute {
+  /** The resource path, `{name}` for a path parameter. */
+  readonly path: string;
+  readonly methods: string[];
+  /** Each method's declared request parameters (`method.request.path.date`: required). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** The REST API's resources with their methods, each resource's path rebuilt from its parents. */
+export function gatewayRoutes(services: Template): GatewayRoute[] {
+  const resources = resourcesOfType(services, 'AWS::ApiGateway::Resource');
+  const pathOf = (id: string): string => {
+    const resource = resources[id];
+    if (!resource) return '';
+    const parent = resource.Properties.ParentId as { Ref?: string };
+    return `${parent.Ref ? pathOf(parent.Ref) : ''}/${String(resource.Properties.PathPart)}`;
+  };
+  const methods = Object.values(resourcesOfType(services, 'AWS::ApiGateway::Method'));
+  return Object.keys(resources).map((id) => {
+    const own = methods.filter((method) => (method.Properties.ResourceId as { Ref?: string }).Ref === id);
+    return {
+      path: pathOf(id),
+      methods: own.map((method) => String(method.Properties.HttpMethod)).sort(),
+      parameters: Object.fromEntries(
+        own.map((method) => [
+          String(method.Properties.HttpMethod),
+          method.Properties.RequestParameters ?? {},
+        ]),
+      ),
+    };
+  });
+}
+
+/** The path patterns the distribution sends to its API origin, in its order. */
+export function cloudFrontApiPatterns(web: Template): string[] {
+  const distribution = onlyResource(web, 'AWS::CloudFront::Distribution').properties
+    .DistributionConfig as Record<string, unknown>;
+  const apiOrigin = (distribution.Origins as Record<string, unknown>[]).find(
+    (origin) => origin.CustomOriginConfig,
+  );
+  return (distribution.CacheBehaviors as Record<string, unknown>[])
+    .filter((behavior) => behavior.TargetOriginId === apiOrigin?.Id)
+    .map((behavior) => String(behavior.PathPattern));
+}
+
+/** A statement on the table or its indexes. */
+export function isTableStatement(statement: Statement): boolean {
+  return statement.Action.some((action) => action.startsWith('dynamodb:'));
 }

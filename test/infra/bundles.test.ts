@@ -15,7 +15,8 @@ import {
   startEmbeddedDynamoDb,
   type EmbeddedDynamoDb,
 } from '../../adapters/dynamodb/embedded-dynamodb.ts';
-import { ensureWinnersTable } from '../../adapters/dynamodb/winners-table.ts';
+import { MARKET_PARTITION_KEY } from '../../adapters/dynamodb/market-board-item.ts';
+import { ensureWinnersTable, watchlistPartitionKey } from '../../adapters/dynamodb/winners-table.ts';
 import { findFunctionBundles, type FunctionBundle } from '../../infra/function-bundles.ts';
 import { PROJECT_ROOT } from '../../infra/house-function.ts';
 import { DASHBOARD_FILES } from '../../web/build.ts';
@@ -26,13 +27,18 @@ import { startFakeSsmServer, type FakeSsmServer } from '../support/fake-ssm-serv
 const TABLE_NAME = 'stock-winners-smoke';
 const PARAMETER_NAME = '/stock-winners/massive-api-key';
 const MASSIVE_KEY = 'smoke-key-from-ssm-7f3a91';
+/** Two lists sharing a ticker: the synth deploys both, and one scheduled run must cover both. */
+const WATCHLISTS = 'default=AAPL,MSFT,TSLA;ev=TSLA,RIVN';
 
 interface Synth {
   readonly code: number | null;
   readonly output: string;
 }
 
-/** `npm run synth` with no AWS credentials or config in reach and every network call sent to a dead proxy. */
+/**
+ * `npm run synth` of two watchlists, with no AWS credentials or config in reach and every network call
+ * sent to a dead proxy.
+ */
 function runSynth(outdir: string): Promise<Synth> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -50,7 +56,8 @@ function runSynth(outdir: string): Promise<Synth> {
     CDK_DISABLE_CLI_TELEMETRY: 'true',
   });
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'synth', '--', '--output', outdir, '--no-notices'], {
+    const args = ['--output', outdir, '--no-notices', '--context', `watchlists=${WATCHLISTS}`];
+    const child = spawn('npm', ['run', '--silent', 'synth', '--', ...args], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -200,12 +207,16 @@ function syncEnvironment(overrides: Record<string, string> = {}): Record<string,
 }
 
 async function storedSessions(watchlist: string): Promise<string[]> {
+  return sortKeysOf(watchlistPartitionKey(watchlist));
+}
+
+async function sortKeysOf(partition: string): Promise<string[]> {
   const client = createLocalDynamoDbClient(store.endpoint);
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `WATCHLIST#${watchlist}` } },
+      ExpressionAttributeValues: { ':pk': { S: partition } },
     }),
   );
   client.destroy();
@@ -247,15 +258,25 @@ describe('npm run synth', () => {
 });
 
 describe('sync bundle', () => {
-  it('runs a real-shaped Scheduler event: key from SSM, bars from Massive, winners into DynamoDB', async () => {
+  it('runs a real-shaped Scheduler event over every list and the market: key from SSM, bars from Massive, into DynamoDB', async () => {
+    expect(bundles.sync.environment.WATCHLISTS).toBe(WATCHLISTS);
+
     const outcome = await invoke(runnerFile, bundles.sync, scheduledEvent(outdir), syncEnvironment());
 
     expect(outcome.error, outcome.stderr).toBeUndefined();
-    const [report] = (outcome.result as { watchlists: { stored: string[]; failed: unknown[] }[] }).watchlists;
-    if (!report) throw new Error('the sync reported no watchlist');
-    expect(report.failed).toEqual([]);
-    expect(report.stored.length).toBeGreaterThan(0);
-    expect(await storedSessions('default')).toEqual([...report.stored].sort());
+    const report = outcome.result as {
+      watchlists: { watchlist: string; stored: string[]; failed: unknown[] }[];
+      market: { stored: string[]; failed: unknown[]; error: unknown };
+    };
+    expect(report.market).toMatchObject({ failed: [], error: null });
+    expect(report.market.stored.length).toBeGreaterThan(0);
+    expect(await sortKeysOf(MARKET_PARTITION_KEY)).toEqual([...report.market.stored].sort());
+    expect(report.watchlists.map((list) => list.watchlist)).toEqual(['default', 'ev']);
+    for (const list of report.watchlists) {
+      expect(list.failed).toEqual([]);
+      expect(list.stored.length).toBeGreaterThan(0);
+      expect(await storedSessions(list.watchlist)).toEqual([...list.stored].sort());
+    }
     // The key came from the parameter the template names, decrypted, read once for this invocation.
     expect(ssm.requests).toEqual([
       expect.objectContaining({
@@ -276,8 +297,8 @@ describe('sync bundle', () => {
         runnerFile,
         bundles.sync,
         scheduledEvent(outdir),
-        // Tickers the run above did not fetch: the bar archive holds those, and would need no call.
-        syncEnvironment({ WATCHLIST_NAME: 'smoke-failure', WATCHLIST: 'IBM,ORCL' }),
+        // A ticker no list holds: its bars are not in the archive the first run filled, so Massive is asked.
+        syncEnvironment({ WATCHLISTS: 'smoke-failure=NFLX' }),
       );
       expect(outcome.ok).toBe(false);
       expect(outcome.error?.name).toBe('SyncFailedError');

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadConfig } from '../../adapters/config/app-config.ts';
 import { SETTING_KEYS, SETTINGS, type Setting } from '../../adapters/config/settings.ts';
 import { DEFAULT_CONTEXT, INFRA_CONTEXT, readDeploymentConfig } from '../../infra/deployment-config.ts';
+import { readFileSync } from 'node:fs';
+import { DEPLOYMENT_GUIDE, withGeneratedContextTables } from '../../scripts/config-table.ts';
 import { cdkJsonContext } from './app-fixture.ts';
 
 function contextOf(values: Record<string, unknown>) {
@@ -35,6 +37,13 @@ describe('deployment configuration from CDK context', () => {
     expect(readDeploymentConfig(contextOf({})).app).toEqual(loadConfig({}));
   });
 
+  it('docs/deployment.md lists every context key with its default as generated (npm run docs:config)', () => {
+    const guide = readFileSync(DEPLOYMENT_GUIDE, 'utf8');
+
+    expect(withGeneratedContextTables(guide)).toBe(guide);
+    for (const key of Object.keys(DEFAULT_CONTEXT)) expect(guide).toContain(`| \`${key}\``);
+  });
+
   it('deploys as is: the defaults are a valid configuration', () => {
     const config = readDeploymentConfig(contextOf({}));
     expect(config.app.watchlist).toEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'TSLA', 'NVDA', 'META']);
@@ -57,13 +66,38 @@ describe('deployment configuration from CDK context', () => {
         logRetentionDays: '90',
       }),
     );
-    expect(config.sharedEnvironment.WATCHLIST).toBe('NFLX,AMD');
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('default=NFLX,AMD');
     expect(config.app.syncSessions).toBe(25);
     expect(config.apiThrottleRateLimit).toBe(7);
     expect(config.logRetentionDays).toBe(90);
   });
 
+  it('deploys every list of `watchlists`, and hands the functions the lists the loader read', () => {
+    const config = readDeploymentConfig(contextOf({ watchlists: 'default=AAPL,MSFT; ev=TSLA,RIVN' }));
+
+    expect(config.app.watchlists).toEqual([
+      { name: 'default', symbols: ['AAPL', 'MSFT'] },
+      { name: 'ev', symbols: ['TSLA', 'RIVN'] },
+    ]);
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('default=AAPL,MSFT;ev=TSLA,RIVN');
+    expect(loadConfig(config.sharedEnvironment).watchlists).toEqual(config.app.watchlists);
+  });
+
+  it('keeps a deployment configured with the one-list `watchlist` and `watchlistName` working', () => {
+    const config = readDeploymentConfig(contextOf({ watchlist: 'NFLX,AMD', watchlistName: 'chips' }));
+
+    expect(config.app.watchlists).toEqual([{ name: 'chips', symbols: ['NFLX', 'AMD'] }]);
+    expect(config.sharedEnvironment.WATCHLISTS).toBe('chips=NFLX,AMD');
+    expect(loadConfig(config.sharedEnvironment)).toMatchObject({
+      watchlistName: 'chips',
+      watchlist: ['NFLX', 'AMD'],
+    });
+  });
+
   it.each([
+    [{ watchlists: 'default=AAPL;Bad Name=MSFT' }, /CDK context is invalid[\s\S]*WATCHLISTS[\s\S]*Bad Name/],
+    [{ watchlists: 'default=AAPL;ev=TSLA;ev=RIVN' }, /WATCHLISTS[\s\S]*named twice: ev/],
+    [{ watchlists: 'default=AAPL', watchlist: 'MSFT' }, /WATCHLISTS[\s\S]*WATCHLIST[\s\S]*one form/],
     [{ watchlist: 'AAPL,not a ticker' }, /CDK context is invalid[\s\S]*WATCHLIST/],
     [{ basis: 'high-to-low' }, /BASIS/],
     [{ syncTimesEt: '4pm' }, /SYNC_TIMES_ET/],

@@ -1,9 +1,24 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { logicalId, onlyResource, resourcesOfType, statementsOf, synthesizeApp } from './app-fixture.ts';
+import { loadConfig } from '../../adapters/config/app-config.ts';
+import { SETTING_KEYS, SETTINGS, type Setting } from '../../adapters/config/settings.ts';
+import { API_ROUTES, pathParameters, queryParameters } from '../../adapters/http/api-routes.ts';
+import {
+  gatewayRoutes,
+  isTableStatement,
+  logicalId,
+  onlyResource,
+  resourcesOfType,
+  statementsOf,
+  synthesizeApp,
+} from './app-fixture.ts';
+import { ONE_FUNCTION_SETTINGS } from '../../infra/deployment-config.ts';
 
-const { data, services, templates } = synthesizeApp();
+const { config, data, services, templates } = synthesizeApp();
+/** A deployment of two lists, as `-c watchlists=...` gives it. */
+const twoLists = synthesizeApp({ watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN' });
 
 function functionProperties(fnLogicalId: string): Record<string, unknown> {
   const fn = resourcesOfType(templates.services, 'AWS::Lambda::Function')[fnLogicalId];
@@ -58,12 +73,15 @@ describe('functions', () => {
   it('configure the application through the environment, with no secret in it', () => {
     const variables = (id: string) =>
       (functionProperties(id).Environment as { Variables: Record<string, unknown> }).Variables;
-    const shared = {
-      WATCHLIST: 'AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
-      WATCHLIST_NAME: 'default',
+    // The settings both functions read (every deployed one: see "deployed settings"), then the stack's own.
+    expect(config.sharedEnvironment).toMatchObject({
+      WATCHLISTS: 'default=AAPL,MSFT,GOOGL,AMZN,TSLA,NVDA,META',
       BASIS: 'open-to-close',
       SYNC_TIMES_ET: '16:30,00:30',
       PUBLISH_DELAY_MINUTES: '0',
+    });
+    const shared = {
+      ...config.sharedEnvironment,
       TABLE_NAME: services.resolve(data.table.tableName),
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -87,6 +105,45 @@ describe('functions', () => {
   });
 });
 
+describe('deployed settings', () => {
+  const custom = synthesizeApp({
+    watchlists: 'default=AAPL,MSFT;ev=TSLA,RIVN',
+    basis: 'close-to-close',
+    publishDelayMinutes: '15',
+    syncSessions: '20',
+    corsOrigin: 'https://winners.example.com',
+    syncTimesEt: '17:05,01:15',
+    massiveBaseUrl: 'https://massive.example.com',
+    massiveRateLimitPerMinute: '100',
+  });
+  const environmentOf = (fn: IFunction) => {
+    const resource = resourcesOfType(custom.templates.services, 'AWS::Lambda::Function')[
+      logicalId(custom.services, fn.node.defaultChild)
+    ];
+    const variables = (resource?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // TABLE_NAME is a reference to the table, resolved at deploy time.
+    return Object.fromEntries(
+      Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  };
+
+  it('reach the functions: each environment loads to the configuration the synth validated', () => {
+    const loaded = {
+      api: loadConfig(environmentOf(custom.services.apiFunction)),
+      sync: loadConfig(environmentOf(custom.services.syncFunction)),
+    };
+    for (const key of SETTING_KEYS) {
+      if ((SETTINGS[key] as Setting).context === undefined) continue;
+      const only: string | undefined = (ONE_FUNCTION_SETTINGS as Partial<Record<string, string>>)[key];
+      for (const fn of ['api', 'sync'] as const) {
+        if (only === undefined || only === fn)
+          expect(loaded[fn][key], `${fn}: ${key}`).toEqual(custom.config.app[key]);
+      }
+    }
+    expect(loaded.sync.watchlists.map((list) => list.name)).toEqual(['default', 'ev']);
+  });
+});
+
 describe('least privilege', () => {
   const logWrite = (fnId: string) => ({
     Effect: 'Allow',
@@ -103,41 +160,81 @@ describe('least privilege', () => {
     Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
     Resource: '*',
   };
-  const ownPartition = {
-    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WATCHLIST#default'] },
-  };
+  const inPartitions = (...partitions: string[]) => ({
+    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitions },
+  });
+  const lists = ['WATCHLIST#default', 'WATCHLIST#ev'];
+  const twoListsTableArn = twoLists.services.resolve(twoLists.data.table.tableArn);
+  const twoListsStatements = (role: IRole) =>
+    statementsOf(twoLists.templates.services, twoLists.services, role).filter((statement) =>
+      isTableStatement(statement),
+    );
 
-  const queryWinnerRows = {
-    Effect: 'Allow',
-    Action: ['dynamodb:Query'],
-    Resource: winnerRowsIndexArn,
-    Condition: ownPartition,
-  };
-
-  it('lets the API function only query and get, on the table and its index, in its own watchlist partition', () => {
-    expect(statementsOf(templates.services, services, services.apiFunction.role as IRole)).toEqual([
-      logWrite(apiFnId),
-      xray,
+  it('lets the API function only read: every list, the market boards and the ticker reference, and each list on the winner-rows index', () => {
+    expect(twoListsStatements(twoLists.services.apiFunction.role as IRole)).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:Query'],
-        Resource: tableArn,
-        Condition: ownPartition,
+        Resource: twoListsTableArn,
+        Condition: inPartitions(...lists, 'MARKET', 'TICKER_REFERENCE'),
       },
-      queryWinnerRows,
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: twoLists.services.resolve(`${twoLists.data.table.tableArn}/index/winner-rows`),
+        Condition: inPartitions(...lists),
+      },
     ]);
   });
 
-  it('lets the sync function only query and put on the table, read its one parameter, and dead-letter', () => {
-    expect(statementsOf(templates.services, services, services.syncFunction.role as IRole)).toEqual([
-      logWrite(syncFnId),
-      xray,
+  it('lets the sync function write each kind of partition only with the actions its adapter sends there', () => {
+    expect(twoListsStatements(twoLists.services.syncFunction.role as IRole)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions(...lists),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions('BARS#massive'),
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:PutItem', 'dynamodb:Query'],
-        Resource: tableArn,
-        Condition: ownPartition,
+        Resource: twoListsTableArn,
+        Condition: inPartitions('MARKET'),
       },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions('TICKER_REFERENCE'),
+      },
+    ]);
+  });
+
+  it('gives the API function nothing beyond its logs, traces and reads', () => {
+    const statements = statementsOf(templates.services, services, services.apiFunction.role as IRole);
+    expect(statements.slice(0, 2)).toEqual([logWrite(apiFnId), xray]);
+    expect(statements.slice(2).flatMap((statement) => statement.Action)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+    ]);
+    expect(statements.slice(2).map((statement) => statement.Resource)).toEqual([
+      tableArn,
+      winnerRowsIndexArn,
+    ]);
+  });
+
+  it('gives the sync function, beyond the table, only its one parameter and the dead-letter queue', () => {
+    const statements = statementsOf(templates.services, services, services.syncFunction.role as IRole);
+    expect(statements.filter((statement) => !isTableStatement(statement))).toEqual([
+      logWrite(syncFnId),
+      xray,
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
@@ -162,6 +259,9 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       },
     ]);
+    for (const statement of statements.filter((candidate) => isTableStatement(candidate))) {
+      expect(statement.Resource).toEqual(tableArn);
+    }
   });
 
   it('attaches no managed policy to any role of ours', () => {
@@ -207,9 +307,23 @@ describe('scheduled sync', () => {
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
         },
       });
-      expect(JSON.parse((schedule.Properties.Target as { Input: string }).Input)).toMatchObject({
+    }
+  });
+
+  it('invokes one sync per run that names no list and no window: the handler then syncs every list and the market', () => {
+    const schedules = Object.values(resourcesOfType(twoLists.templates.services, 'AWS::Scheduler::Schedule'));
+    const twoListsSyncFnId = logicalId(twoLists.services, twoLists.services.syncFunction.node.defaultChild);
+    // One schedule a sync time, however many lists: each run is one invocation covering all of them.
+    expect(schedules).toHaveLength(2);
+    for (const schedule of schedules) {
+      const target = schedule.Properties.Target as { Arn: unknown; Input: string };
+      expect(target.Arn).toEqual({ 'Fn::GetAtt': [twoListsSyncFnId, 'Arn'] });
+      expect(JSON.parse(target.Input)).toEqual({
         trigger: 'schedule',
+        scheduleArn: '<aws.scheduler.schedule-arn>',
         scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attemptNumber: '<aws.scheduler.attempt-number>',
       });
     }
   });
@@ -260,42 +374,19 @@ describe('scheduled sync', () => {
 });
 
 describe('API Gateway', () => {
-  it('is a regional REST API with GET (and HEAD) /movers, /movers/{date}, the watchlist and market routes, /health, and CORS preflight', () => {
+  it('is a regional REST API declaring every route of api-routes.ts with its methods, each to the API function', () => {
     templates.services.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
-    const resources = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource'));
-    // /watchlists/{name} has no method of its own: it is only the parent of /watchlists/{name}/movers.
-    // /market has no method of its own either: it is the parent of /market/movers.
-    expect(resources.map((resource) => resource.Properties.PathPart).sort()).toEqual([
-      'health',
-      'market',
-      'movers',
-      'movers',
-      'movers',
-      'watchlists',
-      '{date}',
-      '{date}',
-      '{date}',
-      '{name}',
-    ]);
-    const methods = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Method'));
-    const routes = methods.map((method) => {
-      const resource = Object.entries(resourcesOfType(templates.services, 'AWS::ApiGateway::Resource')).find(
-        ([id]) => JSON.stringify(method.Properties.ResourceId) === JSON.stringify({ Ref: id }),
-      );
-      return `${method.Properties.HttpMethod} ${resource?.[1].Properties.PathPart}`;
-    });
-    expect(routes.sort()).toEqual(
-      [
-        ...['GET', 'HEAD'].map((method) => `${method} health`),
-        ...['GET', 'HEAD', 'OPTIONS'].flatMap((method) =>
-          ['movers', 'movers', 'movers', 'watchlists', '{date}', '{date}', '{date}'].map(
-            (part) => `${method} ${part}`,
-          ),
-        ),
-      ].sort(),
+    const declared = gatewayRoutes(templates.services)
+      .filter((route) => route.methods.length > 0)
+      .map((route) => `${route.methods.join(',')} ${route.path}`);
+    const expected = Object.values(API_ROUTES).map(
+      (route) => `${[...route.methods].sort().join(',')} ${route.path}`,
     );
+    expect(declared.sort()).toEqual(expected.sort());
+    expect(expected).toContain('GET,HEAD,OPTIONS /movers/{date}');
+    const methods = Object.values(resourcesOfType(templates.services, 'AWS::ApiGateway::Method'));
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'NONE',
@@ -306,6 +397,24 @@ describe('API Gateway', () => {
         },
       });
       expect(JSON.stringify(method.Properties.Integration)).toContain(apiFnId);
+    }
+  });
+
+  it('requires every path parameter of a route and declares its query parameters, all optional', () => {
+    const routes = gatewayRoutes(templates.services);
+    for (const route of Object.values(API_ROUTES)) {
+      const path = Object.fromEntries(
+        pathParameters(route).map((name) => [`method.request.path.${name}`, true]),
+      );
+      const query = Object.fromEntries(
+        queryParameters(route).map((name) => [`method.request.querystring.${name}`, false]),
+      );
+      const declared = routes.find((candidate) => candidate.path === route.path)?.parameters;
+      expect(declared, route.path).toEqual(
+        Object.fromEntries(
+          route.methods.map((method) => [method, method === 'OPTIONS' ? path : { ...query, ...path }]),
+        ),
+      );
     }
   });
 
@@ -370,7 +479,7 @@ describe('alarms', () => {
 });
 
 describe('configuration by context', () => {
-  it('carries the watchlist, basis, schedules and throttling into the stacks', () => {
+  it('carries the one-list shorthand of older deployments, basis, schedules and throttling into the stacks', () => {
     const custom = synthesizeApp({
       watchlist: ['NFLX', 'AMD'],
       watchlistName: 'chips',
@@ -386,8 +495,7 @@ describe('configuration by context', () => {
     );
     for (const env of envs) {
       expect(env).toMatchObject({
-        WATCHLIST: 'NFLX,AMD',
-        WATCHLIST_NAME: 'chips',
+        WATCHLISTS: 'chips=NFLX,AMD',
         BASIS: 'close-to-close',
         SYNC_TIMES_ET: '17:05,01:15,06:00',
       });
