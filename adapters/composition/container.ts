@@ -177,7 +177,12 @@ function marketAdapters(
     .inSingletonScope();
   bind(TOKENS.tickerNames)
     .toDynamicValue(
-      (context) => new CachedTickerNames(context.get(TOKENS.tickerReferenceCache), context.get(TOKENS.clock)),
+      (context) =>
+        new CachedTickerNames(context.get(TOKENS.tickerReferenceCache), context.get(TOKENS.clock), (error) =>
+          context.get(TOKENS.logger).warn('company names unavailable: the ticker reference cannot be read', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        ),
     )
     .inSingletonScope();
 }

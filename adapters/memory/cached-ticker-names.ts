@@ -18,6 +18,8 @@ export class CachedTickerNames {
   constructor(
     private readonly cache: TickerReferenceCache,
     private readonly clock: Clock,
+    /** Told when the store cannot be read: names are an extra, so the answer goes out without them. */
+    private readonly onUnreadable: (error: unknown) => void = () => {},
   ) {}
 
   async names(): Promise<ReadonlyMap<string, string>> {
@@ -30,7 +32,13 @@ export class CachedTickerNames {
   }
 
   private async load(now: number): Promise<ReadonlyMap<string, string>> {
-    const stored = await this.cache.load();
+    let stored: Awaited<ReturnType<TickerReferenceCache['load']>>;
+    try {
+      stored = await this.cache.load();
+    } catch (error) {
+      this.onUnreadable(error);
+      stored = undefined;
+    }
     const names = new Map(stored?.tickers.map((ticker) => [ticker.symbol, ticker.name]) ?? []);
     const until = stored
       ? Math.max(Date.parse(stored.fetchedAt) + TICKER_REFERENCE_MAX_AGE_MS, now + EMPTY_NAMES_RETRY_MS)

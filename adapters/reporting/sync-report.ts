@@ -25,6 +25,18 @@ export function toSyncReport(summary: SyncSummary): SyncReport {
     from: summary.from,
     to: summary.to,
     plan: summary.plan ?? null,
+    ...outcomeReport(summary),
+  };
+}
+
+type OutcomeFields =
+  'stored' | 'alreadyPresent' | 'noData' | 'notYetAvailable' | 'failed' | 'skipped' | 'dryRun';
+
+/** What a run did with each session, as both the lists' and the market's reports say it. */
+function outcomeReport(
+  summary: Pick<SyncSummary, OutcomeFields> & { readonly failed: readonly SessionFailure[] },
+): Pick<SyncReport, OutcomeFields> {
+  return {
     stored: summary.stored,
     alreadyPresent: summary.alreadyPresent.length,
     noData: summary.noData,
@@ -79,23 +91,19 @@ export function toSyncWatchlistsReport(summary: SyncWatchlistsSummary): SyncWatc
 }
 
 /** The market board's part of a run (issue 14), in the JSON of `sync --json` and the sync handler's log. */
-export interface MarketSyncReport {
+export interface MarketSyncReport extends Pick<
+  SyncReport,
+  'stored' | 'alreadyPresent' | 'noData' | 'notYetAvailable' | 'failed' | 'skipped' | 'dryRun'
+> {
   readonly included: boolean;
   /** Sessions that lacked a board: one grouped-daily call each. */
   readonly missing: readonly string[];
   /** Grouped-daily calls made (in a dry run: that the run would make). */
   readonly calls: number;
-  readonly stored: readonly string[];
-  readonly alreadyPresent: number;
-  readonly noData: readonly string[];
-  readonly notYetAvailable: readonly string[];
-  readonly failed: readonly { session: string; code: string; message: string }[];
-  readonly skipped: readonly string[];
   /** Where the types and names came from; null when nothing was missing. */
   readonly reference: string | null;
   /** Why the market could not be synced at all (the lists were still synced). */
   readonly error: { readonly code: string; readonly message: string } | null;
-  readonly dryRun: boolean;
 }
 
 export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
@@ -125,15 +133,9 @@ export function toMarketSyncReport(outcome: MarketOutcome): MarketSyncReport {
     included: true,
     missing: summary.missing,
     calls: summary.calls,
-    stored: summary.stored,
-    alreadyPresent: summary.alreadyPresent.length,
-    noData: summary.noData,
-    notYetAvailable: summary.notYetAvailable,
-    failed: failureReports(summary.failed),
-    skipped: summary.skipped,
+    ...outcomeReport(summary),
     reference: summary.reference ?? null,
     error: null,
-    dryRun: summary.dryRun,
   };
 }
 

@@ -1,7 +1,12 @@
 import { lastSessions, latestCompletedSession, tradingSessions } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
 import { parseSessionDate } from '../session-date.ts';
-import type { SyncWindow } from './sync-winners.ts';
+
+/**
+ * The last `sessions` sessions up to the latest completed one, or an explicit inclusive range (backfill)
+ * whose end defaults to the latest completed session.
+ */
+export type SyncWindow = { readonly sessions: number } | { readonly from: string; readonly to?: string };
 
 /** The newest session a request may name: later ones have not closed (plus the publish delay) yet. */
 export function assertNotAfterLatest(

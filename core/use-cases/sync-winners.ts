@@ -10,7 +10,10 @@ import type {
   UndeliveredSession,
 } from '../ports/stock-quote-provider.ts';
 import type { SaveOutcome, WinnerRepository } from '../ports/winner-repository.ts';
+import type { SyncWindow } from './session-window.ts';
 import { windowSessions } from './session-window.ts';
+
+export type { SyncWindow } from './session-window.ts';
 
 export interface SyncSettings {
   readonly symbols: readonly string[];
@@ -50,12 +53,6 @@ export const SESSIONS_PER_WRITE = 100;
  * smaller than 10:9 through; a real gap above 10% (earnings) only costs the fallback call.
  */
 export const STORED_CLOSE_MAX_GAP = 0.1;
-
-/**
- * The last `sessions` sessions up to the latest completed one, or an explicit inclusive range (backfill)
- * whose end defaults to the latest completed session.
- */
-export type SyncWindow = { readonly sessions: number } | { readonly from: string; readonly to?: string };
 
 export type SessionOutcome = 'stored' | 'already-present' | 'no-data' | 'not-yet-available' | 'failed';
 

@@ -57,4 +57,26 @@ describe('CachedTickerNames', () => {
     expect((await names.names()).get('MSFT')).toBe('Microsoft Corp.');
     expect(loads()).toBe(2);
   });
+
+  it('answers no names when the store cannot be read, says so, and tries again after an hour', async () => {
+    const { cache, loads } = counting();
+    const clock = new FixedClock(FETCHED);
+    const problems: unknown[] = [];
+    const load = cache.load.bind(cache);
+    let failing = true;
+    cache.load = () => (failing ? Promise.reject(new Error('AccessDenied')) : load());
+    const names = new CachedTickerNames(cache, clock, (error) => problems.push(error));
+
+    expect((await names.names()).size).toBe(0);
+    expect(problems).toHaveLength(1);
+    failing = false;
+    await cache.replace({
+      fetchedAt: FETCHED,
+      tickers: [{ symbol: 'MSFT', name: 'Microsoft Corp.', type: 'CS' }],
+    });
+    clock.advance(EMPTY_NAMES_RETRY_MS);
+
+    expect((await names.names()).get('MSFT')).toBe('Microsoft Corp.');
+    expect(loads()).toBe(1);
+  });
 });
