@@ -42,7 +42,8 @@ import { WriteNotifyingMarketBoardRepository } from '../memory/write-notifying-m
 import { InMemoryWinnerRepository } from '../memory/in-memory-winner-repository.ts';
 import { WriteNotifyingWinnerRepository } from '../memory/write-notifying-winner-repository.ts';
 import { MassiveMarketDataProvider } from '../massive/massive-market-data-provider.ts';
-import { MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
+import type { MassiveHttpClient } from '../massive/massive-http-client.ts';
+import { massiveHttpClient, MassiveStockQuoteProvider } from '../massive/massive-stock-quote-provider.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { SimulatedMarketDataProvider } from '../simulated/simulated-market-data-provider.ts';
@@ -68,6 +69,18 @@ export interface ContainerOverrides {
 }
 
 function adaptersModule(config: AppConfig, overrides: ContainerOverrides): ContainerModule {
+  // One Massive HTTP client for the lists' and the market's adapters: one rate limiter paces all calls.
+  let massiveHttp: MassiveHttpClient | undefined;
+  const sharedMassiveHttp = (clock: Clock, logger: AppLogger): MassiveHttpClient =>
+    (massiveHttp ??= massiveHttpClient(
+      {
+        apiKey: config.massiveApiKey,
+        baseUrl: config.massiveBaseUrl,
+        rateLimitPerMinute: config.rateLimitPerMinute,
+        clock,
+      },
+      logger,
+    ));
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.config).toConstantValue(config);
     bind(TOKENS.clock).toConstantValue(overrides.clock ?? new SystemClock());
@@ -77,7 +90,9 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
       .toDynamicValue(
         (context) =>
           overrides.quoteProvider ??
-          createQuoteProvider(config, context.get(TOKENS.clock), context.get(TOKENS.logger)),
+          createQuoteProvider(config, context.get(TOKENS.clock), context.get(TOKENS.logger), () =>
+            sharedMassiveHttp(context.get(TOKENS.clock), context.get(TOKENS.logger)),
+          ),
       )
       .inSingletonScope();
     bind(TOKENS.responseCache)
@@ -127,7 +142,7 @@ function adaptersModule(config: AppConfig, overrides: ContainerOverrides): Conta
     bind(TOKENS.winnerRepository)
       .toDynamicValue((context) => context.get(TOKENS.winnerRepositories)(config.defaultWatchlist.name))
       .inSingletonScope();
-    marketAdapters(config, overrides, bind, inMemory, dynamoDbClient);
+    marketAdapters(config, overrides, bind, inMemory, dynamoDbClient, sharedMassiveHttp);
   });
 }
 
@@ -138,6 +153,7 @@ function marketAdapters(
   bind: Bind,
   inMemory: boolean,
   dynamoDbClient: () => DynamoDBClient,
+  sharedMassiveHttp: (clock: Clock, logger: AppLogger) => MassiveHttpClient,
 ): void {
   const table = () => ({ client: dynamoDbClient(), tableName: config.store.tableName });
   bind(TOKENS.marketDataProvider)
@@ -151,6 +167,7 @@ function marketAdapters(
               rateLimitPerMinute: config.rateLimitPerMinute,
               clock: context.get(TOKENS.clock),
               logger: context.get(TOKENS.logger),
+              http: sharedMassiveHttp(context.get(TOKENS.clock), context.get(TOKENS.logger)),
             })
           : new SimulatedMarketDataProvider()),
     )
@@ -204,7 +221,12 @@ function configuredLists<T>(config: AppConfig, make: (watchlist: string) => T): 
   };
 }
 
-function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger): StockQuoteProvider {
+function createQuoteProvider(
+  config: AppConfig,
+  clock: Clock,
+  logger: AppLogger,
+  http: () => MassiveHttpClient,
+): StockQuoteProvider {
   if (!config.massiveApiKey) return new SimulatedStockQuoteProvider({});
   return new MassiveStockQuoteProvider({
     apiKey: config.massiveApiKey,
@@ -213,6 +235,7 @@ function createQuoteProvider(config: AppConfig, clock: Clock, logger: AppLogger)
     maxInFlight: config.massiveMaxInFlight,
     clock,
     logger,
+    http: http(),
   });
 }
 

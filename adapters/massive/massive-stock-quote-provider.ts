@@ -46,6 +46,12 @@ export interface MassiveProviderOptions {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logger?: AppLogger;
+  /**
+   * The HTTP client to call through, shared by every Massive adapter of a process so that one rate
+   * limiter paces all their calls (the market's grouped calls and the lists' range calls share a plan's
+   * 5 calls a minute). Absent: the adapter makes its own from the options above.
+   */
+  readonly http?: MassiveHttpClient;
 }
 
 export const MASSIVE_DEFAULT_TIMEOUT_MS = 10_000;
@@ -59,6 +65,7 @@ export function massiveHttpClient(
   options: Omit<MassiveProviderOptions, 'maxInFlight'>,
   logger: AppLogger,
 ): MassiveHttpClient {
+  if (options.http !== undefined) return options.http;
   return new MassiveHttpClient({
     apiKey: options.apiKey,
     baseUrl: options.baseUrl,

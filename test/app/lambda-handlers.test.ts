@@ -129,6 +129,8 @@ describe('sync handler', () => {
       MASSIVE_API_KEY: 'sk-canary-handler',
       MASSIVE_BASE_URL: 'http://127.0.0.1:9',
       SYNC_SESSIONS: '1',
+      // The market's and the lists' retries share one rate limiter: unlimited, so the failure is not paced.
+      MASSIVE_RATE_LIMIT_PER_MINUTE: '0',
     });
     const { handler } = await import('../../adapters/lambda/sync-handler.ts');
 
