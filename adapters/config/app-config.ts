@@ -63,11 +63,17 @@ function repeatsOf(list: readonly string[]): string[] {
   return [...new Set(list.filter((item, index) => list.indexOf(item) !== index))];
 }
 
-function withoutRepeats(list: readonly string[], context: z.RefinementCtx): void {
-  const repeated = repeatsOf(list);
-  if (repeated.length > 0) {
-    context.addIssue({ code: 'custom', message: `each ticker once; listed twice: ${repeated.join(', ')}` });
-  }
+/** Refuses a list naming an item twice; `noun` says what the items are ("ticker", "security type"). */
+function withoutRepeats(noun: string) {
+  return (list: readonly string[], context: z.RefinementCtx): void => {
+    const repeated = repeatsOf(list);
+    if (repeated.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `each ${noun} once; listed twice: ${repeated.join(', ')}`,
+      });
+    }
+  };
 }
 
 // --- Watchlists (issue 14) ---------------------------------------------------------------------------
@@ -84,7 +90,7 @@ const tickers = commaList().pipe(
     .array(z.string().regex(TICKER, { error: 'tickers are 1-10 upper-case letters, digits or dots' }))
     .min(1, { error: 'at least one ticker' })
     .max(MAX_TICKERS, { error: `at most ${MAX_TICKERS} tickers` })
-    .superRefine(withoutRepeats),
+    .superRefine(withoutRepeats('ticker')),
 );
 
 /** `default=AAPL,MSFT;ev=TSLA,RIVN`: every problem is named by its list, so the message says where to look. */
@@ -165,7 +171,7 @@ const schema = z.object({
       .array(z.string().regex(SECURITY_TYPE, { error: 'upper-case codes such as CS or ADRC' }))
       .min(1, { error: 'at least one security type' })
       .max(MAX_SECURITY_TYPES, { error: `at most ${MAX_SECURITY_TYPES} security types` })
-      .superRefine(withoutRepeats),
+      .superRefine(withoutRepeats('security type')),
   ),
   marketMinClose: dollars(),
   marketMinDollarVolume: dollars(),

@@ -190,6 +190,12 @@ describe('watchlists', () => {
     expect(() => loadConfig({ WATCHLISTS: value })).toThrow(ConfigurationError);
   });
 
+  it('names a security type listed twice as a security type', () => {
+    expect(() => loadConfig({ MARKET_SECURITY_TYPES: 'CS,ADRC,CS' })).toThrow(
+      /MARKET_SECURITY_TYPES.*each security type once; listed twice: CS/,
+    );
+  });
+
   it('refuses both forms at once, unless the shorthand is left at its default', () => {
     expect(() => loadConfig({ WATCHLISTS: 'ev=TSLA', WATCHLIST_NAME: 'mine' })).toThrow(
       /WATCHLISTS and WATCHLIST_NAME are both set/,
