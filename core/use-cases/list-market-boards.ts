@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { MarketBoardRepository } from '../ports/market-board-repository.ts';
 import type { UnreadableSession } from '../ports/winner-repository.ts';
 import { parseSessionDate } from '../session-date.ts';
-import { listWindow } from './session-window.ts';
+import { listWindow, withinWindow } from './session-window.ts';
 
 export interface ListMarketBoardsRequest {
   readonly days: number;
@@ -35,16 +35,14 @@ export class ListMarketBoards {
     const { days } = request;
     const sessions = listWindow(days, request.asOf, this.clock.now(), this.publishDelayMinutes);
     const newest = sessions[0] as string;
-    const oldest = sessions.at(-1) as string;
-    const stored = await this.boards.latest(days, newest);
-    const boards = stored.boards.filter((board) => board.date >= oldest);
-    const storedDates = new Set(boards.map((board) => board.date));
+    const read = await this.boards.latest(days, newest);
+    const window = withinWindow(sessions, { items: read.boards, unreadable: read.unreadable });
     return {
       asOf: newest,
       sessions,
-      boards,
-      missing: sessions.filter((session) => !storedDates.has(session)),
-      unreadable: stored.unreadable.filter((entry) => entry.date >= oldest),
+      boards: window.stored,
+      missing: window.missing,
+      unreadable: window.unreadable,
     };
   }
 }

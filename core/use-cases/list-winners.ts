@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.ts';
 import type { UnreadableSession, WinnerRepository, WinnerRow } from '../ports/winner-repository.ts';
-import { listWindow } from './session-window.ts';
+import { listWindow, withinWindow } from './session-window.ts';
 
 export { MAX_LIST_DAYS } from './session-window.ts';
 
@@ -35,17 +35,14 @@ export class ListWinners {
     const { days } = request;
     const sessions = listWindow(days, request.asOf, this.clock.now(), this.publishDelayMinutes);
     const newest = sessions[0] as string;
-    const oldest = sessions[sessions.length - 1] as string;
-    const stored = await this.repository.latestWinners(days, newest);
-    const results = stored.rows.filter((row) => row.date >= oldest);
-    const unreadable = stored.unreadable.filter((entry) => entry.date >= oldest);
-    const storedDates = new Set(results.map((result) => result.date));
+    const read = await this.repository.latestWinners(days, newest);
+    const window = withinWindow(sessions, { items: read.rows, unreadable: read.unreadable });
     return {
       asOf: newest,
       sessions,
-      results,
-      missing: sessions.filter((session) => !storedDates.has(session)),
-      unreadable,
+      results: window.stored,
+      missing: window.missing,
+      unreadable: window.unreadable,
     };
   }
 }

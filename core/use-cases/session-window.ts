@@ -1,5 +1,6 @@
 import { lastSessions, latestCompletedSession, tradingSessions } from '../calendar.ts';
 import { InvalidRangeError } from '../errors.ts';
+import type { UnreadableSession } from '../ports/winner-repository.ts';
 import { parseSessionDate } from '../session-date.ts';
 
 /**
@@ -62,4 +63,33 @@ export function listWindow(
   }
   if (asOf !== undefined) assertNotAfterLatest(asOf, now, publishDelayMinutes, 'asOf');
   return lastSessions(days, asOf ?? latestCompletedSession(now, publishDelayMinutes));
+}
+
+/** What a list read of a window found: its stored items and unreadable sessions, and what is missing. */
+export interface WindowContents<Item> {
+  /** Stored items of the window, newest first. */
+  readonly stored: readonly Item[];
+  /** Stored sessions of the window that could not be read, and why. */
+  readonly unreadable: readonly UnreadableSession[];
+  /** Sessions of the window with no readable stored item, newest first (unreadable ones included). */
+  readonly missing: readonly string[];
+}
+
+/**
+ * Keeps what a "latest N on or before the window's newest session" read found inside the window
+ * (`sessions`, newest first): the read may reach back past the window's oldest session when some are
+ * not stored.
+ */
+export function withinWindow<Item extends { readonly date: string }>(
+  sessions: readonly string[],
+  read: { readonly items: readonly Item[]; readonly unreadable: readonly UnreadableSession[] },
+): WindowContents<Item> {
+  const oldest = sessions.at(-1) ?? '';
+  const stored = read.items.filter((item) => item.date >= oldest);
+  const storedDates = new Set(stored.map((item) => item.date));
+  return {
+    stored,
+    unreadable: read.unreadable.filter((entry) => entry.date >= oldest),
+    missing: sessions.filter((session) => !storedDates.has(session)),
+  };
 }
