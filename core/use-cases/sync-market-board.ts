@@ -14,7 +14,7 @@ import type {
 import type { MarketDataProvider } from '../ports/market-data-provider.ts';
 import { parseSessionDate } from '../session-date.ts';
 import { windowSessions } from './session-window.ts';
-import type { SessionFailure, SyncWindow } from './sync-winners.ts';
+import type { SessionFailure, SessionOutcomes, SyncWindow } from './sync-winners.ts';
 
 /** Types change slowly and a full refresh costs about 12 calls (3 minutes on the free plan): weekly is enough. */
 export const TICKER_REFERENCE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -39,17 +39,8 @@ export interface SyncMarketBoardRequest {
 /** Where the types and names came from: the cache, a refresh, or an old cache because the refresh failed. */
 export type ReferenceOrigin = 'cached' | 'refreshed' | 'stale-cache';
 
-export interface SyncMarketBoardSummary {
-  /** Sessions that lacked a board (all of them when forced): one grouped-daily call each. */
-  readonly missing: readonly string[];
-  readonly stored: readonly string[];
-  readonly alreadyPresent: readonly string[];
-  /** Delivered without a single bar: nothing to rank. */
-  readonly noData: readonly string[];
-  readonly notYetAvailable: readonly string[];
-  readonly failed: readonly SessionFailure[];
-  /** Not processed because the run was stopped. */
-  readonly skipped: readonly string[];
+/** `missing` costs one grouped-daily call per session. */
+export interface SyncMarketBoardSummary extends SessionOutcomes {
   /** Undefined when nothing was missing (no reference was needed) and in a dry run. */
   readonly reference: ReferenceOrigin | undefined;
   /** Grouped-daily calls made, or in a dry run that the run would make: one per missing session. */

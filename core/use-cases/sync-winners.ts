@@ -79,22 +79,27 @@ export interface SessionFailure {
   readonly error: Error;
 }
 
-export interface SyncSummary {
-  /** The provider's `source`: where the stored results came from. */
-  readonly source: string;
-  readonly from: string;
-  readonly to: string;
-  /** Sessions that lacked a result (all of the window when forced): what the provider was asked for. */
+/** Where each session of a sync run ended up: the lists' sync and the market's report the same way. */
+export interface SessionOutcomes {
+  /** Sessions that lacked a stored item (all of the window when forced): what the provider was asked for. */
   readonly missing: readonly string[];
-  /** The provider's plan, summed over the chunks. */
-  readonly plan: FetchPlan | undefined;
   readonly stored: readonly string[];
   readonly alreadyPresent: readonly string[];
+  /** Delivered without a single bar: nothing to rank. */
   readonly noData: readonly string[];
   readonly notYetAvailable: readonly string[];
   readonly failed: readonly SessionFailure[];
   /** Sessions not processed because the run was stopped. */
   readonly skipped: readonly string[];
+}
+
+export interface SyncSummary extends SessionOutcomes {
+  /** The provider's `source`: where the stored results came from. */
+  readonly source: string;
+  readonly from: string;
+  readonly to: string;
+  /** The provider's plan, summed over the chunks. */
+  readonly plan: FetchPlan | undefined;
   readonly dryRun: boolean;
 }
 
