@@ -1,12 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Clock,
   MarketBoard,
@@ -17,9 +10,11 @@ import type {
   TickerReferenceCache,
   UnreadableSession,
 } from '../../core/index.ts';
+import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { isNamed, toDynamoDbError } from './dynamodb-errors.ts';
+import { queryAllPages } from './dynamodb-query.ts';
 import {
   chunkKeyPrefix,
   fromMarketBoardItem,
@@ -41,37 +36,8 @@ export interface DynamoDbMarketStoreOptions {
   readonly clock?: Clock;
 }
 
-const systemClock: Clock = { now: () => new Date() };
 /** Chunk writes and deletes in flight at once. */
 const WRITES_IN_FLIGHT = 8;
-
-/** Every page of a Query, up to `Limit` items when one is given. */
-async function queryAll(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  input: Partial<QueryCommandInput>,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const wanted = input.Limit === undefined ? undefined : input.Limit - items.length;
-      const page = await documents.send(
-        new QueryCommand({
-          ...input,
-          TableName: tableName,
-          ...(wanted !== undefined && { Limit: wanted }),
-          ...(startKey && { ExclusiveStartKey: startKey }),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && (input.Limit === undefined || items.length < input.Limit));
-  } catch (error) {
-    throw toDynamoDbError(error, tableName);
-  }
-  return items;
-}
 
 async function inSlices<T>(items: readonly T[], action: (item: T) => Promise<unknown>): Promise<void> {
   for (let start = 0; start < items.length; start += WRITES_IN_FLIGHT) {
@@ -100,7 +66,7 @@ export class DynamoDbMarketBoardRepository implements MarketBoardRepository {
     this.documents = documentClient(options.client);
     this.tableName = options.tableName;
     this.logger = options.logger ?? silentLogger;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? new SystemClock();
   }
 
   async save(board: MarketBoard, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
@@ -135,7 +101,7 @@ export class DynamoDbMarketBoardRepository implements MarketBoardRepository {
 
   async latest(limit: number, onOrBefore?: string): Promise<MarketBoards> {
     if (limit <= 0) return { boards: [], unreadable: [] };
-    const items = await queryAll(this.documents, this.tableName, {
+    const items = await queryAllPages(this.documents, this.tableName, {
       KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
       ExpressionAttributeValues: {
         ':pk': MARKET_PARTITION_KEY,
@@ -164,7 +130,7 @@ export class DynamoDbMarketBoardRepository implements MarketBoardRepository {
 
   async storedSessions(from: string, to: string): Promise<string[]> {
     if (from > to) return [];
-    const items = await queryAll(this.documents, this.tableName, {
+    const items = await queryAllPages(this.documents, this.tableName, {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': MARKET_PARTITION_KEY, ':from': from, ':to': to },
       ProjectionExpression: 'sk',
@@ -208,7 +174,7 @@ export class DynamoDbTickerReferenceCache implements TickerReferenceCache {
     }
     if (!item) return undefined;
     const header = readTickerReferenceHeader(item, this.tableName);
-    const chunks = await queryAll(this.documents, this.tableName, {
+    const chunks = await queryAllPages(this.documents, this.tableName, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
         ':pk': TICKER_REFERENCE_PARTITION_KEY,
@@ -248,7 +214,7 @@ export class DynamoDbTickerReferenceCache implements TickerReferenceCache {
   private async removeChunksBefore(fetchedAt: string): Promise<void> {
     const current = chunkKeyPrefix(fetchedAt);
     try {
-      const keys = await queryAll(this.documents, this.tableName, {
+      const keys = await queryAllPages(this.documents, this.tableName, {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
         ExpressionAttributeValues: { ':pk': TICKER_REFERENCE_PARTITION_KEY, ':chunk': 'chunk#' },
         ProjectionExpression: 'pk, sk',

@@ -16,9 +16,11 @@ import type {
   WinnerRow,
   WinnerRows,
 } from '../../core/index.ts';
+import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
+import { queryAllPages } from './dynamodb-query.ts';
 import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
@@ -32,8 +34,6 @@ export interface DynamoDbWinnerRepositoryOptions {
   /** Source of `writtenAt`; the system clock by default. */
   readonly clock?: Clock;
 }
-
-const systemClock: Clock = { now: () => new Date() };
 
 /** DynamoDB's limits on one TransactWriteItems: 100 actions; 4 MB in all, kept well under here. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -73,7 +73,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     this.watchlist = options.watchlist;
     this.partitionKey = watchlistPartitionKey(options.watchlist);
     this.logger = options.logger ?? silentLogger;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? new SystemClock();
   }
 
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
@@ -314,31 +314,8 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     }
   }
 
-  /**
-   * Follows LastEvaluatedKey until `Limit` items are in hand or the key range is exhausted: a page
-   * stops at 1 MB, so a long range of full items needs several pages.
-   */
-  private async query(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const wanted = input.Limit === undefined ? undefined : input.Limit - items.length;
-        const page = await this.documents.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.tableName,
-            ...(wanted !== undefined && { Limit: wanted }),
-            ...(startKey && { ExclusiveStartKey: startKey }),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && (input.Limit === undefined || items.length < input.Limit));
-    } catch (error) {
-      throw toDynamoDbError(error, this.tableName);
-    }
-    return items;
+  private query(input: Partial<QueryCommandInput>): Promise<Record<string, unknown>[]> {
+    return queryAllPages(this.documents, this.tableName, input);
   }
 }
 
