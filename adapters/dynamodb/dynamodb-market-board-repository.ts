@@ -14,7 +14,7 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { isNamed, toDynamoDbError } from './dynamodb-errors.ts';
-import { queryAllPages } from './dynamodb-query.ts';
+import { newestFirst, queryAllPages } from './dynamodb-query.ts';
 import {
   chunkKeyPrefix,
   fromMarketBoardItem,
@@ -101,15 +101,11 @@ export class DynamoDbMarketBoardRepository implements MarketBoardRepository {
 
   async latest(limit: number, onOrBefore?: string): Promise<MarketBoards> {
     if (limit <= 0) return { boards: [], unreadable: [] };
-    const items = await queryAllPages(this.documents, this.tableName, {
-      KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
-      ExpressionAttributeValues: {
-        ':pk': MARKET_PARTITION_KEY,
-        ...(onOrBefore !== undefined && { ':onOrBefore': onOrBefore }),
-      },
-      ScanIndexForward: false,
-      Limit: limit,
-    });
+    const items = await queryAllPages(
+      this.documents,
+      this.tableName,
+      newestFirst(MARKET_PARTITION_KEY, limit, onOrBefore),
+    );
     const boards: MarketBoard[] = [];
     const unreadable: UnreadableSession[] = [];
     for (const item of items) {

@@ -32,3 +32,20 @@ export async function queryAllPages(
   }
   return items;
 }
+
+/** The Query input for the `limit` newest items of a partition whose sort key is on or before `onOrBefore`. */
+export function newestFirst(
+  partitionKey: string,
+  limit: number,
+  onOrBefore: string | undefined,
+): Partial<QueryCommandInput> {
+  return {
+    KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
+    ExpressionAttributeValues: {
+      ':pk': partitionKey,
+      ...(onOrBefore !== undefined && { ':onOrBefore': onOrBefore }),
+    },
+    ScanIndexForward: false,
+    Limit: limit,
+  };
+}

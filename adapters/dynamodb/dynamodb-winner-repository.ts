@@ -20,7 +20,7 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
-import { queryAllPages } from './dynamodb-query.ts';
+import { newestFirst, queryAllPages } from './dynamodb-query.ts';
 import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
@@ -134,15 +134,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   /** One Query on the winner-rows index. A damaged session is reported in `unreadable`, never fatal. */
   async latestWinners(limit: number, onOrBefore?: string): Promise<WinnerRows> {
     if (limit <= 0) return { rows: [], unreadable: [] };
-    const items = await this.queryWinnerRows({
-      KeyConditionExpression: onOrBefore === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :onOrBefore',
-      ExpressionAttributeValues: {
-        ':pk': this.partitionKey,
-        ...(onOrBefore !== undefined && { ':onOrBefore': onOrBefore }),
-      },
-      ScanIndexForward: false,
-      Limit: limit,
-    });
+    const items = await this.queryWinnerRows(newestFirst(this.partitionKey, limit, onOrBefore));
     const rows: WinnerRow[] = [];
     const unreadable: UnreadableSession[] = [];
     for (const item of items) {
