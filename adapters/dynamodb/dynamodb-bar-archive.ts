@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type {
   ArchivedBars,
@@ -13,6 +12,7 @@ import type {
   UnreadableSession,
 } from '../../core/index.ts';
 import { mergeArchivedFetches } from '../../core/index.ts';
+import { putInBatches } from './dynamodb-batch-write.ts';
 import { toDynamoDbError } from './dynamodb-errors.ts';
 
 export interface DynamoDbBarArchiveOptions {
@@ -31,9 +31,6 @@ export function barArchivePartitionKey(source: DataSource): string {
  * DynamoDB's 400 KB per item; a whole-market session (about 12 000 tickers) is 6 items.
  */
 export const TICKERS_PER_ITEM = 2_000;
-/** BatchWriteItem takes 25 puts; rounds of unprocessed items (throttling) retried before giving up. */
-const PUTS_PER_BATCH = 25;
-const MAX_BATCH_ROUNDS = 8;
 
 /** The five numbers of a bar in one list, `[open, high, low, close, volume]`: a third of the size of a map. */
 const barNumbers = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]);
@@ -52,8 +49,7 @@ const barItemSchema = z
  * The BarArchive on the winners table: partition `BARS#<source>`, one item per (session, fetch, part of
  * TICKERS_PER_ITEM tickers), sort key `<session>#<fetchId>#<nonce>#<part>`. Append-only: items are
  * never rewritten, so two processes recording at once cannot lose each other's bars (the random nonce
- * keeps even equal fetch ids apart), and no write needs a condition or a transaction, so plain
- * BatchWriteItem serves (dynalite has no transactions). Reading a range of sessions is one paginated
+ * keeps even equal fetch ids apart), and no write needs a condition, so plain BatchWriteItem serves. Reading a range of sessions is one paginated
  * Query between `<from>` and `<to>#\uffff`; strongly consistent, because the list synced next in the same
  * run reads what the first one recorded a moment before.
  *
@@ -114,31 +110,7 @@ export class DynamoDbBarArchive implements BarArchive {
     const items = sessions.flatMap((fetched) =>
       toBarItems(barArchivePartitionKey(source), fetchId, nonce, fetched),
     );
-    for (let start = 0; start < items.length; start += PUTS_PER_BATCH) {
-      await this.putAll(items.slice(start, start + PUTS_PER_BATCH));
-    }
-  }
-
-  /** One BatchWriteItem, again for what DynamoDB left unprocessed (throttled), with a growing pause. */
-  private async putAll(items: readonly Record<string, unknown>[]): Promise<void> {
-    let requests: BatchWriteCommandInput['RequestItems'] = {
-      [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })),
-    };
-    for (let round = 0; round < MAX_BATCH_ROUNDS; round += 1) {
-      const response = await this.guarded(() =>
-        this.documents.send(new BatchWriteCommand({ RequestItems: requests })),
-      );
-      const left = response.UnprocessedItems?.[this.tableName] ?? [];
-      if (left.length === 0) return;
-      requests = { [this.tableName]: left };
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-    }
-    throw toDynamoDbError(
-      Object.assign(new Error('DynamoDB left bar archive writes unprocessed after every retry.'), {
-        name: 'ProvisionedThroughputExceededException',
-      }),
-      this.tableName,
-    );
+    await putInBatches(this.documents, this.tableName, items);
   }
 
   /** The request, its failure named as the repository names them (missing table, throttling, no store). */

@@ -124,6 +124,33 @@ export class UnstorableSessionResultError extends DynamoDbError {
   }
 }
 
+/**
+ * A write of a watchlist's sessions that could not hold the list's write lease (see DynamoDbWriteLease):
+ * another writer held it past the wait (`held`), or this writer's lease ran out and another took it
+ * part-way (`lost`). Nothing is half-written; a retry stores what is still missing.
+ */
+export class WriteLeaseUnavailableError extends DynamoDbError {
+  readonly code: 'WRITE_LEASE_HELD' | 'WRITE_LEASE_LOST';
+  constructor(
+    readonly tableName: string,
+    readonly watchlist: string,
+    reason: 'held' | 'lost',
+    leaseMs: number,
+  ) {
+    const lease = leaseMs < 1000 ? `${leaseMs} ms` : `${Math.round(leaseMs / 1000)} s`;
+    super(
+      reason === 'held'
+        ? `Another writer holds the write lease of watchlist "${watchlist}" in DynamoDB table "${tableName}" ` +
+            `and kept it for over ${lease}; nothing was written. Retry once the other sync or backfill ` +
+            `has finished: a lease left by a writer that crashed expires ${lease} after it was taken.`
+        : `The write lease of watchlist "${watchlist}" in DynamoDB table "${tableName}" ran out and another ` +
+            'writer took it, so this write stopped part-way: the sessions it stored are whole, none is ' +
+            'half-written. Retry to store the rest.',
+    );
+    this.code = reason === 'held' ? 'WRITE_LEASE_HELD' : 'WRITE_LEASE_LOST';
+  }
+}
+
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',

@@ -1,12 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Clock,
   SaveOutcome,
@@ -19,8 +13,11 @@ import type {
 import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
+import { putInBatches } from './dynamodb-batch-write.ts';
 import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
 import { newestFirst, queryAllPages } from './dynamodb-query.ts';
+import type { HeldWriteLease } from './dynamodb-write-lease.ts';
+import { DEFAULT_WRITE_LEASE_MS, DynamoDbWriteLease } from './dynamodb-write-lease.ts';
 import type { WinnerItem } from './winner-item.ts';
 import { fromWinnerItem, sessionDateOf, toWinnerItem, toWinnerRow } from './winner-item.ts';
 import { WINNERS_TABLE, watchlistPartitionKey } from './winners-table.ts';
@@ -31,17 +28,16 @@ export interface DynamoDbWinnerRepositoryOptions {
   /** Watchlist name (`default`): each watchlist is its own partition. */
   readonly watchlist: string;
   readonly logger?: AppLogger;
-  /** Source of `writtenAt`; the system clock by default. */
+  /** Source of `writtenAt` and of the write lease's times; the system clock by default. */
   readonly clock?: Clock;
+  /** How long the watchlist's write lease is taken for (see DynamoDbWriteLease); 30 s by default. */
+  readonly writeLeaseMs?: number;
 }
 
-/** DynamoDB's limits on one TransactWriteItems: 100 actions; 4 MB in all, kept well under here. */
-const MAX_TRANSACTION_ITEMS = 100;
-const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
-/** Rounds of a transaction lost to concurrent ones (TransactionConflict only) before giving up. */
-const MAX_CONFLICT_ROUNDS = 6;
-/** Per-item reasons of a cancelled transaction that another round settles; any other is a failure. */
-const RETRIED_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
+/** Sessions confirmed by one read under the lease; a chunk never holds a session twice. */
+const SESSIONS_PER_CHUNK = 100;
+/** BatchWriteItem requests of one chunk in flight at once (measured by bench:store-writes). */
+const BATCHES_IN_FLIGHT = 4;
 const WINNER_ROWS_INDEX = WINNERS_TABLE.winnerRowsIndex.name;
 
 /**
@@ -60,6 +56,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   private readonly partitionKey: string;
   private readonly logger: AppLogger;
   private readonly clock: Clock;
+  private readonly writeLease: DynamoDbWriteLease;
   private warnedNoIndex = false;
 
   constructor(options: DynamoDbWinnerRepositoryOptions) {
@@ -74,41 +71,52 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     this.partitionKey = watchlistPartitionKey(options.watchlist);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? new SystemClock();
+    this.writeLease = new DynamoDbWriteLease({
+      documents: this.documents,
+      tableName: this.tableName,
+      watchlist: this.watchlist,
+      clock: this.clock,
+      logger: this.logger,
+      leaseMs: options.writeLeaseMs ?? DEFAULT_WRITE_LEASE_MS,
+    });
   }
 
+  /** One session, written like `saveMany`'s: a plain conditional Put could land between a lease holder's read and its write. */
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
-    return this.put(this.toItem(result), options);
+    const [outcome] = await this.saveMany([result], options);
+    return outcome!;
   }
 
   /**
    * Stores sessions the caller found missing, many per request, keeping `save`'s guarantee for each:
    * of concurrent writers of one session exactly one stores it and the others learn `already-present`.
-   * - Up to 100 items (and 3 MB, no session twice) go in one TransactWriteItems of conditional Puts,
-   *   `attribute_not_exists(sk)` unless overwriting. DynamoDB applies all of them or none, so a
-   *   session another writer has stored is never overwritten. Transactions go one after another:
-   *   at 7 tickers, transactions of 25, or 4 in flight, were no faster on either local store.
-   * - A cancelled transaction says why, item by item: `ConditionalCheckFailed` means that session is
-   *   stored already (the other writer won: `already-present`); the rest failed nothing and go again in
-   *   the next round. `TransactionConflict` (another transaction on that session at that instant) is
-   *   retried the same way, and its condition then settles it.
-   * - The embedded store (dynalite) has no transactions of its own; it is given this one kind, with the
-   *   same all-or-nothing answers (see embedded-transact-write.ts), so every store runs this code.
-   * BatchWriteItem is not used: it takes no condition, so it would overwrite a concurrent sync's session.
-   * A transactional write costs twice the write units of a plain one; a few sessions a day make that
-   * negligible. Most of a write's time is the request itself (measured by bench:store-writes: a
-   * conditional PutItem of a 7-ticker session costs about as much as 6 items in a batch), so many
-   * sessions a request is what makes a backfill fast.
-   * Every item is built (and its numbers checked) before anything is sent.
+   * - Every item is built (and its numbers checked) before anything is sent.
+   * - The whole call holds the watchlist's write lease (DynamoDbWriteLease): one writer of the list at a
+   *   time, across processes and machines. Every writer of session items (this method, `save`, a forced
+   *   backfill) takes it, so between the holder's read and its write nobody else writes the list.
+   * - Per chunk of up to 100 sessions (no session twice in one), one strongly consistent keys-only Query
+   *   (`sk BETWEEN` the chunk's first and last) confirms which are stored: those are `already-present`
+   *   and are not written. The missing ones (with `overwrite`, all of them) go out in BatchWriteItem, 25
+   *   a request, 4 in flight, unprocessed items sent again. BatchWriteItem takes no condition; the lease
+   *   is what makes the confirming read still true when the write lands.
+   * - Each item is put whole, replacing the whole item on a forced rewrite: a session is never
+   *   half-written. A failure part-way leaves some sessions stored, each whole, and the rest missing;
+   *   the next sync finds them missing and stores them.
+   * - Most of a write's time is the request itself, so sessions many to a request are what makes a
+   *   backfill fast; the lease adds two small requests per call (take it, release it).
    */
   async saveMany(
     results: readonly SessionResult[],
     options: { overwrite?: boolean } = {},
   ): Promise<SaveOutcome[]> {
     const items = results.map((result) => this.toItem(result));
-    const outcomes: SaveOutcome[] = [];
-    for (const chunk of transactionChunks(items)) {
-      outcomes.push(...(await this.transact(chunk, options)));
-    }
+    if (items.length === 0) return [];
+    const outcomes = await this.writeLease.hold(async (lease) => {
+      const written: SaveOutcome[] = [];
+      for (const chunk of sessionChunks(items))
+        written.push(...(await this.writeChunk(chunk, options, lease)));
+      return written;
+    });
     this.logger.debug('Stored session results', {
       sessions: results.length,
       stored: outcomes.filter((outcome) => outcome === 'stored').length,
@@ -158,13 +166,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
    * its item is there, and an index entry can outlive its item when an embedded store is repaired.
    */
   async storedSessions(from: string, to: string): Promise<string[]> {
-    if (from > to) return [];
-    const items = await this.query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
-      ProjectionExpression: 'sk',
-    });
-    return items.map((item) => sessionDateOf(item, this.tableName));
+    return this.sessionsBetween(from, to, { consistent: false });
   }
 
   /**
@@ -211,67 +213,37 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     return toWinnerItem(result, this.watchlist, this.clock.now());
   }
 
-  private async put(item: WinnerItem, options: { overwrite?: boolean }): Promise<SaveOutcome> {
-    try {
-      // A plain Put replaces the whole item, so a forced rewrite leaves no attribute of the old one.
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
-        }),
-      );
-      this.logger.debug('Stored session result', { session: item.sk, overwrite: Boolean(options.overwrite) });
-      return 'stored';
-    } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) {
-        this.logger.debug('Session result already stored', { session: item.sk });
-        return 'already-present';
-      }
-      throw toDynamoDbError(error, this.tableName);
+  /** The outcome of each item of `chunk`; the lease is held. */
+  private async writeChunk(
+    chunk: readonly WinnerItem[],
+    options: { overwrite?: boolean },
+    lease: HeldWriteLease,
+  ): Promise<SaveOutcome[]> {
+    let stored = new Set<string>();
+    if (!options.overwrite) {
+      await lease.keep();
+      const dates = chunk.map((item) => item.sk).sort();
+      stored = new Set(await this.sessionsBetween(dates[0]!, dates.at(-1)!, { consistent: true }));
     }
+    await putInBatches(
+      this.documents,
+      this.tableName,
+      chunk.filter((item) => !stored.has(item.sk)),
+      { inFlight: BATCHES_IN_FLIGHT, beforeEachRequest: () => lease.keep() },
+    );
+    return chunk.map((item) => (stored.has(item.sk) ? 'already-present' : 'stored'));
   }
 
-  /**
-   * The outcome of each item. The SDK gives each request an idempotency token, so its own retry of a
-   * transaction that did commit is answered as a success, not as a conflict with itself.
-   */
-  private async transact(items: WinnerItem[], options: { overwrite?: boolean }): Promise<SaveOutcome[]> {
-    const outcomes = new Array<SaveOutcome | undefined>(items.length);
-    let pending = items.map((_, index) => index);
-    let conflicts = 0;
-    while (pending.length > 0) {
-      try {
-        await this.documents.send(
-          new TransactWriteCommand({
-            TransactItems: pending.map((index) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: items[index],
-                ...(!options.overwrite && { ConditionExpression: 'attribute_not_exists(sk)' }),
-              },
-            })),
-          }),
-        );
-        for (const index of pending) outcomes[index] = 'stored';
-        pending = [];
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        const retryable = reasons?.every((code) => RETRIED_CANCELLATIONS.has(code));
-        if (!reasons || !retryable) throw toDynamoDbError(error, this.tableName);
-        // Sessions found stored are settled; a round that settles none was lost to a concurrent
-        // transaction only, and is retried a bounded number of times after a short random pause.
-        const settled = pending.filter((_, position) => reasons[position] === 'ConditionalCheckFailed');
-        for (const index of settled) outcomes[index] = 'already-present';
-        pending = pending.filter((index) => !settled.includes(index));
-        if (settled.length === 0) {
-          conflicts++;
-          if (conflicts >= MAX_CONFLICT_ROUNDS) throw toDynamoDbError(error, this.tableName);
-          await pause(20 * 2 ** conflicts * Math.random());
-        }
-      }
-    }
-    return outcomes as SaveOutcome[];
+  /** Stored session dates `from <= date <= to`, keys only; strongly consistent where a write depends on it. */
+  private async sessionsBetween(from: string, to: string, read: { consistent: boolean }): Promise<string[]> {
+    if (from > to) return [];
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': this.partitionKey, ':from': from, ':to': to },
+      ProjectionExpression: 'sk',
+      ConsistentRead: read.consistent,
+    });
+    return items.map((item) => sessionDateOf(item, this.tableName));
   }
 
   /**
@@ -311,44 +283,26 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   }
 }
 
-/** Consecutive runs of items that fit one transaction, none holding a session twice (DynamoDB refuses that). */
-function transactionChunks(items: WinnerItem[]): WinnerItem[][] {
+/** Consecutive runs of up to SESSIONS_PER_CHUNK items, none holding a session twice (BatchWriteItem refuses that). */
+function sessionChunks(items: readonly WinnerItem[]): WinnerItem[][] {
   const chunks: WinnerItem[][] = [];
   let chunk: WinnerItem[] = [];
-  let bytes = 0;
   let sessions = new Set<string>();
   for (const item of items) {
-    // The JSON text is longer than DynamoDB's own size of an item: a safe estimate.
-    const size = Buffer.byteLength(JSON.stringify(item));
-    const full =
-      chunk.length === MAX_TRANSACTION_ITEMS || bytes + size > MAX_TRANSACTION_BYTES || sessions.has(item.sk);
-    if (full && chunk.length > 0) {
+    if (chunk.length === SESSIONS_PER_CHUNK || sessions.has(item.sk)) {
       chunks.push(chunk);
       chunk = [];
-      bytes = 0;
       sessions = new Set();
     }
     chunk.push(item);
-    bytes += size;
     sessions.add(item.sk);
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
 }
 
-/** The per-item codes of a cancelled transaction, in request order, or undefined for any other failure. */
-function cancellationReasons(error: unknown): string[] | undefined {
-  if (!isNamed(error, 'TransactionCanceledException')) return undefined;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.map((reason) => reason.Code ?? 'None');
-}
-
 /** DynamoDB's answer to a Query on an index that does not exist (yet) or is still being backfilled. */
 function indexUnavailable(error: unknown): boolean {
   const cause = error instanceof DynamoDbRequestError ? error.cause : undefined;
   return isNamed(cause, 'ValidationException') && (cause as Error).message.includes(WINNER_ROWS_INDEX);
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,23 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putInBatches } from '../../adapters/dynamodb/dynamodb-batch-write.ts';
 
-/** Puts `items` unconditionally, 25 a request, sending again whatever the store left unprocessed. */
+/** Puts `items` unconditionally, 25 a request one after another, sending again whatever the store left unprocessed. */
 export async function batchWriteAll(
   client: DynamoDBClient,
   tableName: string,
   items: readonly object[],
 ): Promise<void> {
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  for (let start = 0; start < items.length; start += 25) {
-    let requests: unknown[] | undefined = items
-      .slice(start, start + 25)
-      .map((Item) => ({ PutRequest: { Item } }));
-    while (requests?.length) {
-      const response: BatchWriteCommandOutput = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
-      );
-      requests = response.UnprocessedItems?.[tableName];
-    }
-  }
+  await putInBatches(documents, tableName, items);
 }

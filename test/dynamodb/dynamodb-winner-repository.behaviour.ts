@@ -4,7 +4,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -13,7 +12,12 @@ import {
   CorruptWinnerItemError,
   UnstorableSessionResultError,
   WinnersTableNotFoundError,
+  WriteLeaseUnavailableError,
 } from '../../adapters/dynamodb/dynamodb-errors.ts';
+import {
+  WRITE_LEASE_SORT_KEY,
+  writeLeasePartitionKey,
+} from '../../adapters/dynamodb/dynamodb-write-lease.ts';
 import { dynamoDbItemSize, readCapacityUnits } from '../support/dynamodb-item-size.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
@@ -233,76 +237,173 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       await repository.latestWinners(7, '2026-11-20');
       await repository.storedSessions('2026-11-01', '2026-11-30');
 
-      expect(fixture.operations).toEqual(['PutItem', 'PutItem', 'GetItem', 'Query', 'Query']);
+      expect(fixture.operations).toEqual([
+        ...['PutItem', 'Query', 'BatchWriteItem', 'DeleteItem'],
+        ...['PutItem', 'Query', 'DeleteItem'],
+        ...['GetItem', 'Query', 'Query'],
+      ]);
     });
 
-    it('saves many sessions in transactions of up to 100', async () => {
+    it('saves 100 missing sessions in 7 requests: take the lease, confirm, 4 BatchWriteItem, release', async () => {
       const fixture = await openFixture();
       const repository = fixture.repository();
-      const dates = weekdays('2025-01-01', 250);
+      const dates = weekdays('2025-01-01', 125);
+      const first = dates.slice(0, 100).map((date) => aSessionResult().on(date).build());
+
+      expect(await repository.saveMany(first)).toEqual(first.map(() => 'stored'));
+
+      expect(fixture.operations).toEqual([
+        'PutItem',
+        'Query',
+        'BatchWriteItem',
+        'BatchWriteItem',
+        'BatchWriteItem',
+        'BatchWriteItem',
+        'DeleteItem',
+      ]);
+      fixture.operations.length = 0;
+      const again = dates.slice(25).map((date) => aSessionResult().on(date).build());
+
+      const outcomes = await repository.saveMany(again);
+
+      // The 75 confirmed present are not sent again: one BatchWriteItem carries the 25 new ones.
+      expect(outcomes.slice(0, 75)).toEqual(Array(75).fill('already-present'));
+      expect(outcomes.slice(75)).toEqual(Array(25).fill('stored'));
+      expect(fixture.operations).toEqual(['PutItem', 'Query', 'BatchWriteItem', 'DeleteItem']);
+      expect(await repository.storedSessions(dates[0]!, dates.at(-1)!)).toEqual(dates);
+      expect(await leaseItems(fixture)).toEqual([]);
+    });
+
+    it('waits for a write lease another writer holds, then fails naming the list, having written nothing', async () => {
+      const fixture = await openFixture();
+      const now = '2026-11-20T21:35:00.000Z';
+      await plantLease(fixture, { owner: 'another-writer', expiresAt: Date.parse(now) + 60_000 });
+      const repository = fixture.repository({ clock: fixedClock(now), writeLeaseMs: 300 });
+      fixture.operations.length = 0;
+
+      const error = await repository
+        .saveMany([aSessionResult().on('2026-11-20').build()])
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(WriteLeaseUnavailableError);
+      expect(error).toMatchObject({ code: 'WRITE_LEASE_HELD', watchlist: 'default' });
+      expect((error as Error).message).toContain(
+        `Another writer holds the write lease of watchlist "default" in DynamoDB table "${fixture.tableName}"`,
+      );
+      // It tried again after pauses, and sent nothing but attempts to take the lease.
+      expect(fixture.operations.length).toBeGreaterThan(1);
+      expect(new Set(fixture.operations)).toEqual(new Set(['PutItem']));
+      expect(await leaseItems(fixture)).toEqual([expect.objectContaining({ owner: 'another-writer' })]);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([]);
+    });
+
+    it('takes over a lease left by a crashed writer once it has ended by its clock, and releases it', async () => {
+      const fixture = await openFixture();
+      const now = '2026-11-20T21:35:00.000Z';
+      await plantLease(fixture, { owner: 'crashed-writer', expiresAt: Date.parse(now) - 1 });
+      const repository = fixture.repository({ clock: fixedClock(now) });
+      fixture.operations.length = 0;
+
+      expect(await repository.save(aSessionResult().on('2026-11-20').build())).toBe('stored');
+
+      expect(fixture.operations).toEqual(['PutItem', 'Query', 'BatchWriteItem', 'DeleteItem']);
+      expect(await leaseItems(fixture)).toEqual([]);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-20']);
+    });
+
+    it("keeps a second writer out between a writer's confirming read and its batch write", async () => {
+      const fixture = await openFixture();
+      // Writer A pauses before its write until writer B has had an answer to its first request.
+      let answerB!: () => void;
+      let confirmA!: () => void;
+      const answeredB = new Promise<void>((resolve) => (answerB = resolve));
+      const confirmedA = new Promise<void>((resolve) => (confirmA = resolve));
+      const clientA = createLocalDynamoDbClient(endpoint());
+      clientA.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'BatchWriteItemCommand') await answeredB;
+          const output = await next(args);
+          if (context.commandName === 'QueryCommand') confirmA();
+          return output;
+        },
+        { step: 'initialize', name: 'pauseBeforeWriting' },
+      );
+      const clientB = createLocalDynamoDbClient(endpoint());
+      clientB.middlewareStack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } finally {
+            answerB();
+          }
+        },
+        { step: 'initialize', name: 'signalFirstAnswer' },
+      );
+      onTestFinished(() => {
+        clientA.destroy();
+        clientB.destroy();
+      });
+      const writer = (client: typeof clientA) =>
+        new DynamoDbWinnerRepository({ client, tableName: fixture.tableName, watchlist: 'default' });
+      const [ofA, ofB] = ['AAPL', 'MSFT'].map((symbol) =>
+        aSessionResult()
+          .on('2026-11-20')
+          .withMoves([{ symbol, open: 100, close: 110 }])
+          .build(),
+      ) as [SessionResult, SessionResult];
+
+      const writingA = writer(clientA).saveMany([ofA]);
+      await confirmedA;
+      const outcomeB = await writer(clientB).save(ofB);
+      const [outcomeA] = await writingA;
+
+      // Without the lease both would have found the session missing, both written it, both said `stored`.
+      expect([outcomeA, outcomeB]).toEqual(['stored', 'already-present']);
+      expect(await fixture.repository().get('2026-11-20')).toEqual(ofA);
+    });
+
+    it('stops, writing nothing more, when its lease ran out and another writer took it', async () => {
+      const fixture = await openFixture();
+      let now = Date.parse('2026-11-20T21:35:00.000Z');
+      const repository = fixture.repository({ clock: { now: () => new Date(now) } });
+      // Between the confirming read and the write, the lease runs out by the writer's clock and another takes it.
+      fixture.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const output = await next(args);
+          if (context.commandName === 'QueryCommand') {
+            now += 60_000;
+            await plantLease(fixture, { owner: 'next-writer', expiresAt: now + 30_000 });
+          }
+          return output;
+        },
+        { step: 'initialize', name: 'leaseRunsOut' },
+      );
+
+      const error = await repository
+        .saveMany([aSessionResult().on('2026-11-20').build()])
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(WriteLeaseUnavailableError);
+      expect(error).toMatchObject({ code: 'WRITE_LEASE_LOST', watchlist: 'default' });
+      expect(fixture.operations).not.toContain('BatchWriteItem');
+      expect(await leaseItems(fixture)).toEqual([expect.objectContaining({ owner: 'next-writer' })]);
+      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual([]);
+    });
+
+    it('extends its own lease when its margin runs short, and goes on writing', async () => {
+      const fixture = await openFixture();
+      let now = Date.parse('2026-11-20T21:35:00.000Z');
+      // Each reading of the clock is 25 s after the last: within the 10 s margin of a 30 s lease at every request.
+      const repository = fixture.repository({ clock: { now: () => new Date((now += 25_000)) } });
+      const dates = weekdays('2026-09-01', 30);
 
       const outcomes = await repository.saveMany(dates.map((date) => aSessionResult().on(date).build()));
 
-      expect(outcomes.filter((outcome) => outcome === 'stored')).toHaveLength(250);
-      const writes = fixture.operations.filter((operation) => operation !== 'Query');
-      expect(writes).toEqual(['TransactWriteItems', 'TransactWriteItems', 'TransactWriteItems']);
+      expect(outcomes).toEqual(dates.map(() => 'stored'));
+      // Taken, then extended before the confirming read and before each of the 2 BatchWriteItem.
+      expect(fixture.operations.filter((operation) => operation === 'PutItem')).toHaveLength(4);
       expect(await repository.storedSessions(dates[0]!, dates.at(-1)!)).toEqual(dates);
-      const { rows } = await repository.latestWinners(250);
-      expect(rows).toHaveLength(250);
-    });
-
-    it('writes none of a transaction whose condition fails for one item, naming that item', async () => {
-      const fixture = await openFixture();
-      const repository = fixture.repository();
-      await repository.save(aSessionResult().on('2026-11-19').build());
-      const put = (sk: string) => ({
-        Put: {
-          TableName: fixture.tableName,
-          Item: { pk: 'WATCHLIST#default', sk, note: 'from the transaction' },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        },
-      });
-
-      const error = await documents(fixture)
-        .send(
-          new TransactWriteCommand({ TransactItems: ['2026-11-18', '2026-11-19', '2026-11-20'].map(put) }),
-        )
-        .catch((caught: unknown) => caught);
-
-      expect(error).toMatchObject({ name: 'TransactionCanceledException' });
-      expect(
-        (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map(
-          (reason) => reason.Code,
-        ),
-      ).toEqual(['None', 'ConditionalCheckFailed', 'None']);
-      expect(await repository.storedSessions('2026-11-01', '2026-11-30')).toEqual(['2026-11-19']);
-      expect((await repository.latestWinners(7)).rows.map((row) => row.date)).toEqual(['2026-11-19']);
-    });
-
-    it('answers a repeated transaction token with success without writing again', async () => {
-      const fixture = await openFixture();
-      const transaction = (note: string) =>
-        new TransactWriteCommand({
-          ClientRequestToken: 'backfill-2026-11-20',
-          TransactItems: [
-            {
-              Put: {
-                TableName: fixture.tableName,
-                Item: { pk: 'WATCHLIST#default', sk: '2026-11-20', note },
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            },
-          ],
-        });
-
-      await documents(fixture).send(transaction('first'));
-      await documents(fixture).send(transaction('first'));
-      const mismatch = await documents(fixture)
-        .send(transaction('second'))
-        .catch((caught: unknown) => caught);
-
-      expect(mismatch).toMatchObject({ name: 'IdempotentParameterMismatchException' });
-      expect(await rawItem(fixture, 'WATCHLIST#default', '2026-11-20')).toMatchObject({ note: 'first' });
+      expect(await leaseItems(fixture)).toEqual([]);
     });
 
     it('reads a table made before the winner-rows index existed, following pages of full items', async () => {
@@ -479,6 +580,23 @@ async function rawItem(
     new GetCommand({ TableName: fixture.tableName, Key: { pk, sk }, ConsistentRead: true }),
   );
   return Item;
+}
+
+/** A lease of the default list written as another writer would have: `owner` until `expiresAt` (epoch ms). */
+async function plantLease(
+  fixture: DynamoRepositoryFixture,
+  lease: { owner: string; expiresAt: number },
+): Promise<void> {
+  await documents(fixture).send(
+    new PutCommand({
+      TableName: fixture.tableName,
+      Item: { pk: writeLeasePartitionKey('default'), sk: WRITE_LEASE_SORT_KEY, ...lease },
+    }),
+  );
+}
+
+async function leaseItems(fixture: DynamoRepositoryFixture): Promise<Record<string, unknown>[]> {
+  return itemsOfSession(fixture, writeLeasePartitionKey('default'), WRITE_LEASE_SORT_KEY);
 }
 
 async function itemsOfSession(

@@ -10,6 +10,7 @@ import { uniqueTableName } from './dynamo-servers.ts';
 interface RepositoryOptions {
   readonly watchlist?: string;
   readonly clock?: Clock;
+  readonly writeLeaseMs?: number;
 }
 
 /** One test's view of a shared server: its own table, its clients, and what they sent. */
@@ -43,9 +44,10 @@ export async function openDynamoRepositoryFixture(endpoint: string): Promise<Dyn
   function repository({
     watchlist = 'default',
     clock,
+    writeLeaseMs,
     measureCapacity = false,
   }: RepositoryOptions & { measureCapacity?: boolean } = {}): WinnerRepository {
-    const store = new DynamoDbWinnerRepository({ client, tableName, watchlist, clock });
+    const store = new DynamoDbWinnerRepository({ client, tableName, watchlist, clock, writeLeaseMs });
     return measureCapacity ? meterConsumedCapacity(store, client, (report) => capacity.push(report)) : store;
   }
   await ensureWinnersTable(client, tableName);
