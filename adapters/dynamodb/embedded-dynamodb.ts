@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir, rm } from 'node:fs/promises';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,12 +11,6 @@ import {
   EmbeddedStoreLockedError,
   type EmbeddedStoreHolder,
 } from './embedded-store-errors.ts';
-import {
-  loadDynaliteInternals,
-  TRANSACT_WRITE_TARGET,
-  transactWriteHandler,
-  type DynaliteStore,
-} from './embedded-transact-write.ts';
 import {
   describeIoFailure,
   describeOpenFailure,
@@ -270,35 +264,14 @@ function loadDynalite(): (options: DynaliteOptions, open: LevelOpenOptions) => D
       return closingIterator(super.values(...args));
     }
   } as unknown as LevelClass;
-  // dynalite calls `db.create` when it builds a server: wrapped, it hands over the store that
-  // transactions write to.
-  const internals = loadDynaliteInternals(dynalitePath);
-  const createStore = internals.db.create;
-  let store: DynaliteStore | undefined;
-  internals.db.create = (options) => (store = createStore(options));
   const dynalite = requireHere(dynalitePath) as (options: DynaliteOptions) => Server;
   return (options, open) => {
     created = undefined;
-    store = undefined;
     openOptions = open;
     const server = dynalite(options);
-    if (!created || !store) throw new Error('dynalite did not open its store through the level package');
-    servesTransactions(server, transactWriteHandler(internals, store));
+    if (!created) throw new Error('dynalite did not open its store through the level package');
     return { server, level: created };
   };
-}
-
-/** TransactWriteItems goes to the embedded implementation; every other request to dynalite, as before. */
-function servesTransactions(server: Server, transactWrite: RequestListener): void {
-  const dynaliteListeners = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method === 'POST' && request.headers['x-amz-target'] === TRANSACT_WRITE_TARGET) {
-      transactWrite(request, response);
-    } else {
-      for (const listener of dynaliteListeners) listener(request, response);
-    }
-  });
 }
 
 type LevelClass = new (...args: unknown[]) => {

@@ -17,7 +17,7 @@ const METERED_COMMANDS = new Set([
   'PutItemCommand',
   'QueryCommand',
   'ScanCommand',
-  'TransactWriteItemsCommand',
+  'DeleteItemCommand',
   'BatchWriteItemCommand',
   'BatchGetItemCommand',
 ]);
