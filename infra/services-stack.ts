@@ -57,12 +57,12 @@ interface PartitionAccess {
 }
 
 /**
- * Exactly what each function's adapters send to which partitions (asserted by test/infra). A
- * TransactWriteItems has no action of its own: IAM authorises each of its Puts as a PutItem.
+ * Exactly what each function's adapters send to which partitions (asserted by test/infra).
  * - API: a list's winners (a Query on the winner-rows index) and one session (GetItem), the market's
  *   boards (Query, GetItem) and the ticker reference's names (GetItem of its header, Query of its chunks).
  * - sync: per list, the stored sessions (Query), the stored closes of a previous session (GetItem) and the
- *   new sessions (TransactWriteItems of Puts); the bar archive (Query, BatchWriteItem); the market's boards
+ *   new sessions (BatchWriteItem), under the list's write lease (PutItem to take it, DeleteItem to release
+ *   it); the bar archive (Query, BatchWriteItem); the market's boards
  *   (Query, PutItem); the ticker reference's refresh (GetItem, Query, PutItem, and DeleteItem of old chunks).
  */
 export const TABLE_ACCESS: Record<'api' | 'sync', readonly PartitionAccess[]> = {
@@ -78,7 +78,8 @@ export const TABLE_ACCESS: Record<'api' | 'sync', readonly PartitionAccess[]> = 
     },
   ],
   sync: [
-    { partitions: (table) => table.watchlists, actions: [...READ, 'dynamodb:PutItem'] },
+    { partitions: (table) => table.watchlists, actions: [...READ, 'dynamodb:BatchWriteItem'] },
+    { partitions: (table) => table.writeLeases, actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
     { partitions: (table) => [table.barArchive], actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'] },
     { partitions: (table) => [table.market], actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
     {

@@ -1,6 +1,7 @@
 import type { DataSource } from '../../core/index.ts';
 import { barArchivePartitionKey } from './dynamodb-bar-archive.ts';
 import { MARKET_PARTITION_KEY, TICKER_REFERENCE_PARTITION_KEY } from './market-board-item.ts';
+import { writeLeasePartitionKey } from './dynamodb-write-lease.ts';
 import { watchlistPartitionKey } from './winners-table.ts';
 
 /**
@@ -10,6 +11,8 @@ import { watchlistPartitionKey } from './winners-table.ts';
 export interface TablePartitions {
   /** `WATCHLIST#<name>`: one per list, its sessions' rankings. */
   readonly watchlists: readonly string[];
+  /** `WRITE_LEASE#WATCHLIST#<name>`: one per list, the lease its session writers take in turn. */
+  readonly writeLeases: readonly string[];
   /** `BARS#<source>`: the bars fetched from that source, shared by every list. */
   readonly barArchive: string;
   /** `MARKET`: the market board of each session. */
@@ -21,6 +24,7 @@ export interface TablePartitions {
 export function tablePartitions(watchlistNames: readonly string[], source: DataSource): TablePartitions {
   return {
     watchlists: watchlistNames.map(watchlistPartitionKey),
+    writeLeases: watchlistNames.map(writeLeasePartitionKey),
     barArchive: barArchivePartitionKey(source),
     market: MARKET_PARTITION_KEY,
     tickerReference: TICKER_REFERENCE_PARTITION_KEY,

@@ -191,9 +191,15 @@ describe('least privilege', () => {
     expect(twoListsStatements(twoLists.services.syncFunction.role as IRole)).toEqual([
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         Resource: twoListsTableArn,
         Condition: inPartitions(...lists),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+        Resource: twoListsTableArn,
+        Condition: inPartitions('WRITE_LEASE#WATCHLIST#default', 'WRITE_LEASE#WATCHLIST#ev'),
       },
       {
         Effect: 'Allow',
