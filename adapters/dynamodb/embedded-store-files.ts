@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { WRITE_LEASE_PARTITION_PREFIX } from './dynamodb-write-lease.ts';
 
 /**
  * What the embedded store knows about its own LevelDB files, to detect damage instead of serving a
@@ -123,8 +124,17 @@ export async function missingSinceSeal(
   return [...new Set(missing.filter((key): key is string => key !== undefined))];
 }
 
+/**
+ * Write leases are taken and released in normal use (see DynamoDbWriteLease): a seal listing one would
+ * report its release as a loss after a close that was not clean, so the seal leaves them out.
+ */
 export async function sealStore(location: string, items: readonly string[]): Promise<void> {
-  await writeJson(sealPath(location), { items } satisfies Seal);
+  await writeJson(sealPath(location), { items: items.filter((key) => !isWriteLeaseKey(key)) } satisfies Seal);
+}
+
+function isWriteLeaseKey(key: string): boolean {
+  const item = key.startsWith(INDEX_KEYS.gte) ? itemKeyOfIndexEntry(key) : key;
+  return parseItemKey(item ?? '')?.partition.startsWith(WRITE_LEASE_PARTITION_PREFIX) ?? false;
 }
 
 export async function recordDamage(location: string, damage: DamageRecord): Promise<void> {

@@ -1,4 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
@@ -10,6 +12,11 @@ import {
 import { EmbeddedStoreDamagedError } from '../../adapters/dynamodb/embedded-store-errors.ts';
 import { classicLevel, listItemKeys, parseItemKey } from '../../adapters/dynamodb/embedded-store-files.ts';
 import { verifyEmbeddedStore } from '../../adapters/dynamodb/embedded-store-verification.ts';
+import {
+  WRITE_LEASE_SORT_KEY,
+  writeLeasePartitionKey,
+} from '../../adapters/dynamodb/dynamodb-write-lease.ts';
+import { aSessionResult } from '../support/session-result-builder.ts';
 import { temporaryDirectory } from '../support/dynamo-servers.ts';
 import {
   fillEmbeddedStore,
@@ -173,4 +180,65 @@ describe('embedded store damage: detected on open, never silent', () => {
     expect(report).toMatchObject({ problems: [], lost: [], unreadable: [] });
     expect(datesOf(report.stored)).toEqual(sessions);
   });
+
+  it('a write lease left by a crashed writer, and its release before a close that was not clean, are no damage', async () => {
+    const dataDir = await dataDirectory();
+    const sessions = await fillEmbeddedStore(dataDir, '2025-01-02', '2025-01-10');
+    const lease = { pk: writeLeasePartitionKey('default'), sk: WRITE_LEASE_SORT_KEY };
+    await withEmbeddedStore(dataDir, (documents) =>
+      documents.send(
+        new PutCommand({
+          TableName: STORE_TABLE,
+          Item: { ...lease, owner: 'crashed-writer', expiresAt: NOW.getTime() - 1 },
+        }),
+      ),
+    );
+    expect(await verifyEmbeddedStore(dataDir, { repair: false, now: NOW })).toMatchObject({
+      problems: [],
+      lost: [],
+      unreadable: [],
+    });
+    const sealedWithLeaseStored = await readFile(sealFile(dataDir), 'utf8');
+
+    // A writer takes the ended lease over and releases it; then the process dies before a clean close
+    // (the seal is put back as that close found it).
+    await withEmbeddedStore(dataDir, async (documents, client) => {
+      const repository = new DynamoDbWinnerRepository({
+        client,
+        tableName: STORE_TABLE,
+        watchlist: 'default',
+        clock: { now: () => NOW },
+      });
+      expect(await repository.save(aSessionResult().on('2025-01-13').build())).toBe('stored');
+      expect(await documents.send(new GetCommand({ TableName: STORE_TABLE, Key: lease }))).not.toHaveProperty(
+        'Item',
+      );
+    });
+    await writeFile(sealFile(dataDir), sealedWithLeaseStored);
+
+    expect(await verifyEmbeddedStore(dataDir, { repair: false, now: NOW })).toMatchObject({
+      problems: [],
+      lost: [],
+      unreadable: [],
+    });
+    expect(await storedSessions(dataDir)).toEqual([...sessions, '2025-01-13']);
+  });
 });
+
+async function withEmbeddedStore(
+  dataDir: string,
+  use: (documents: DynamoDBDocumentClient, client: DynamoDBClient) => Promise<unknown>,
+): Promise<void> {
+  const store = await startEmbeddedDynamoDb({ dataDir });
+  const client = createLocalDynamoDbClient(store.endpoint);
+  try {
+    await use(DynamoDBDocumentClient.from(client), client);
+  } finally {
+    client.destroy();
+    await store.close();
+  }
+}
+
+function sealFile(dataDir: string): string {
+  return `${storeLocation(dataDir)}.seal.json`;
+}
