@@ -81,7 +81,10 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
     });
   }
 
-  /** One session, written like `saveMany`'s: a plain conditional Put could land between a lease holder's read and its write. */
+  /**
+   * One session through `saveMany`, under the write lease too: a plain conditional Put could land between
+   * a lease holder's confirming read and its batch write, and both writers would report `stored`.
+   */
   async save(result: SessionResult, options: { overwrite?: boolean } = {}): Promise<SaveOutcome> {
     const [outcome] = await this.saveMany([result], options);
     return outcome!;
