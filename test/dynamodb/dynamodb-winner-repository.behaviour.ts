@@ -14,10 +14,6 @@ import {
   WinnersTableNotFoundError,
   WriteLeaseUnavailableError,
 } from '../../adapters/dynamodb/dynamodb-errors.ts';
-import {
-  WRITE_LEASE_SORT_KEY,
-  writeLeasePartitionKey,
-} from '../../adapters/dynamodb/dynamodb-write-lease.ts';
 import { dynamoDbItemSize, readCapacityUnits } from '../support/dynamodb-item-size.ts';
 import { DynamoDbWinnerRepository } from '../../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../../adapters/dynamodb/embedded-dynamodb.ts';
@@ -27,6 +23,7 @@ import type { WinnerRepositoryFactory } from '../contracts/winner-repository.con
 import type { DynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
 import { openDynamoRepositoryFixture } from '../support/dynamo-repository-fixture.ts';
 import { uniqueTableName } from '../support/dynamo-servers.ts';
+import { DEFAULT_LIST_LEASE_KEY, plantWriteLease } from '../support/planted-write-lease.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 
 const DEFAULT_WATCHLIST_MOVES = [
@@ -277,7 +274,10 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
     it('waits for a write lease another writer holds, then fails naming the list, having written nothing', async () => {
       const fixture = await openFixture();
       const now = '2026-11-20T21:35:00.000Z';
-      await plantLease(fixture, { owner: 'another-writer', expiresAt: Date.parse(now) + 60_000 });
+      await plantWriteLease(fixture.client, fixture.tableName, {
+        owner: 'another-writer',
+        expiresAt: Date.parse(now) + 60_000,
+      });
       const repository = fixture.repository({ clock: fixedClock(now), writeLeaseMs: 300 });
       fixture.operations.length = 0;
 
@@ -300,7 +300,10 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
     it('takes over a lease left by a crashed writer once it has ended by its clock, and releases it', async () => {
       const fixture = await openFixture();
       const now = '2026-11-20T21:35:00.000Z';
-      await plantLease(fixture, { owner: 'crashed-writer', expiresAt: Date.parse(now) - 1 });
+      await plantWriteLease(fixture.client, fixture.tableName, {
+        owner: 'crashed-writer',
+        expiresAt: Date.parse(now) - 1,
+      });
       const repository = fixture.repository({ clock: fixedClock(now) });
       fixture.operations.length = 0;
 
@@ -372,7 +375,10 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
           const output = await next(args);
           if (context.commandName === 'QueryCommand') {
             now += 60_000;
-            await plantLease(fixture, { owner: 'next-writer', expiresAt: now + 30_000 });
+            await plantWriteLease(fixture.client, fixture.tableName, {
+              owner: 'next-writer',
+              expiresAt: now + 30_000,
+            });
           }
           return output;
         },
@@ -582,21 +588,8 @@ async function rawItem(
   return Item;
 }
 
-/** A lease of the default list written as another writer would have: `owner` until `expiresAt` (epoch ms). */
-async function plantLease(
-  fixture: DynamoRepositoryFixture,
-  lease: { owner: string; expiresAt: number },
-): Promise<void> {
-  await documents(fixture).send(
-    new PutCommand({
-      TableName: fixture.tableName,
-      Item: { pk: writeLeasePartitionKey('default'), sk: WRITE_LEASE_SORT_KEY, ...lease },
-    }),
-  );
-}
-
 async function leaseItems(fixture: DynamoRepositoryFixture): Promise<Record<string, unknown>[]> {
-  return itemsOfSession(fixture, writeLeasePartitionKey('default'), WRITE_LEASE_SORT_KEY);
+  return itemsOfSession(fixture, DEFAULT_LIST_LEASE_KEY.pk, DEFAULT_LIST_LEASE_KEY.sk);
 }
 
 async function itemsOfSession(

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -12,12 +12,9 @@ import {
 import { EmbeddedStoreDamagedError } from '../../adapters/dynamodb/embedded-store-errors.ts';
 import { classicLevel, listItemKeys, parseItemKey } from '../../adapters/dynamodb/embedded-store-files.ts';
 import { verifyEmbeddedStore } from '../../adapters/dynamodb/embedded-store-verification.ts';
-import {
-  WRITE_LEASE_SORT_KEY,
-  writeLeasePartitionKey,
-} from '../../adapters/dynamodb/dynamodb-write-lease.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
 import { temporaryDirectory } from '../support/dynamo-servers.ts';
+import { DEFAULT_LIST_LEASE_KEY, plantWriteLease } from '../support/planted-write-lease.ts';
 import {
   fillEmbeddedStore,
   garbleFile,
@@ -184,14 +181,8 @@ describe('embedded store damage: detected on open, never silent', () => {
   it('a write lease left by a crashed writer, and its release before a close that was not clean, are no damage', async () => {
     const dataDir = await dataDirectory();
     const sessions = await fillEmbeddedStore(dataDir, '2025-01-02', '2025-01-10');
-    const lease = { pk: writeLeasePartitionKey('default'), sk: WRITE_LEASE_SORT_KEY };
-    await withEmbeddedStore(dataDir, (documents) =>
-      documents.send(
-        new PutCommand({
-          TableName: STORE_TABLE,
-          Item: { ...lease, owner: 'crashed-writer', expiresAt: NOW.getTime() - 1 },
-        }),
-      ),
+    await withEmbeddedStore(dataDir, (_documents, client) =>
+      plantWriteLease(client, STORE_TABLE, { owner: 'crashed-writer', expiresAt: NOW.getTime() - 1 }),
     );
     expect(await verifyEmbeddedStore(dataDir, { repair: false, now: NOW })).toMatchObject({
       problems: [],
@@ -210,9 +201,9 @@ describe('embedded store damage: detected on open, never silent', () => {
         clock: { now: () => NOW },
       });
       expect(await repository.save(aSessionResult().on('2025-01-13').build())).toBe('stored');
-      expect(await documents.send(new GetCommand({ TableName: STORE_TABLE, Key: lease }))).not.toHaveProperty(
-        'Item',
-      );
+      expect(
+        await documents.send(new GetCommand({ TableName: STORE_TABLE, Key: DEFAULT_LIST_LEASE_KEY })),
+      ).not.toHaveProperty('Item');
     });
     await writeFile(sealFile(dataDir), sealedWithLeaseStored);
 
