@@ -15,9 +15,11 @@ import {
   scrollsSideways,
   serveWithPolicy,
   failOnce,
+  firstPaintSeen,
   seedEmbeddedStore,
   seriousAxeViolations,
   serveEnvironment,
+  watchFirstPaint,
 } from '../support/browser.ts';
 import { startServe, type ServeProcess } from '../support/cli-process.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
@@ -352,52 +354,21 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.addInitScript(() => {
-        const seen = {
-          /** Elements still cloaked when the table first appeared: Alpine uncloaks all of them when it starts. */
-          cloakedAtFirstTable: -1,
-          bannerAtFirstTable: '',
-          metaAtFirstTable: '',
-          tbodiesRemoved: 0,
-          boardHiddenAfterFirstTable: false,
-        };
-        let firstBody: Element | undefined;
-        Object.assign(window, { seen, firstBodyStillShown: () => Boolean(firstBody?.isConnected) });
-        new MutationObserver((records) => {
-          for (const record of records) {
-            for (const node of Array.from(record.removedNodes))
-              if (node.nodeName === 'TBODY') seen.tbodiesRemoved++;
-          }
-          const body = document.querySelector('table.winners > tbody');
-          if (body && !firstBody) {
-            firstBody = body;
-            seen.cloakedAtFirstTable = document.querySelectorAll('[x-cloak]').length;
-            seen.bannerAtFirstTable = document.querySelector<HTMLElement>('.banner')?.innerText ?? '';
-            seen.metaAtFirstTable = document.querySelector<HTMLElement>('.meta')?.innerText ?? '';
-          }
-          const board = document.querySelector('.board');
-          if (firstBody && board && getComputedStyle(board).display === 'none')
-            seen.boardHiddenAfterFirstTable = true;
-        }).observe(document, { subtree: true, childList: true, attributes: true });
-      });
+      await watchFirstPaint(page, 'table.winners > tbody');
       await page.goto(serve.url);
       await waitForBoard(page);
       // Alpine has started once the chart, which only the component draws, is there.
       await expect.poll(() => page.locator('.chart .bar').count()).toBe(7);
 
-      const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, unknown> }).seen);
-      expect(seen.cloakedAtFirstTable).toBeGreaterThan(0);
-      expect(seen.bannerAtFirstTable).toContain('Simulated data.');
+      const seen = await firstPaintSeen(page);
+      expect(seen.cloakedWhenFirstShown).toBeGreaterThan(0);
+      expect(seen.bannerWhenFirstShown).toContain('Simulated data.');
       // The meta above the table shows with it, so the table does not move down when Alpine starts.
-      expect(seen.metaAtFirstTable).toBe(await page.locator('.meta').innerText());
-      expect(seen.metaAtFirstTable).toContain('As of');
-      expect(seen.tbodiesRemoved).toBe(0);
-      expect(seen.boardHiddenAfterFirstTable).toBe(false);
-      expect(
-        await page.evaluate(() =>
-          (window as unknown as { firstBodyStillShown(): boolean }).firstBodyStillShown(),
-        ),
-      ).toBe(true);
+      expect(seen.metaWhenFirstShown).toBe(await page.locator('.meta').innerText());
+      expect(seen.metaWhenFirstShown).toContain('As of');
+      expect(seen.removedAfterFirstShown).toBe(0);
+      expect(seen.hiddenAfterFirstShown).toBe(false);
+      expect(seen.firstStillShown).toBe(true);
       expect(await page.locator('[x-cloak]').count()).toBe(0);
       expect(await page.locator('.skeleton').isVisible()).toBe(false);
       // The adopted rows are the component's own: opening one shows its ranking.
