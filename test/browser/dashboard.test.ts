@@ -15,9 +15,11 @@ import {
   scrollsSideways,
   serveWithPolicy,
   failOnce,
+  firstPaintSeen,
   seedEmbeddedStore,
   seriousAxeViolations,
   serveEnvironment,
+  watchFirstPaint,
 } from '../support/browser.ts';
 import { startServe, type ServeProcess } from '../support/cli-process.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
@@ -343,6 +345,35 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
 
       expect(order.indexOf('movers asked')).toBeLessThan(order.indexOf('config answered'));
       expect(order.filter((step) => step === 'movers asked')).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('draws the first board, labelled, before Alpine starts; Alpine takes it over without redrawing or hiding it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await watchFirstPaint(page, 'table.winners > tbody');
+      await page.goto(serve.url);
+      await waitForBoard(page);
+      // Alpine has started once the chart, which only the component draws, is there.
+      await expect.poll(() => page.locator('.chart .bar').count()).toBe(7);
+
+      const seen = await firstPaintSeen(page);
+      expect(seen.cloakedWhenFirstShown).toBeGreaterThan(0);
+      expect(seen.bannerWhenFirstShown).toContain('Simulated data.');
+      // The meta above the table shows with it, so the table does not move down when Alpine starts.
+      expect(seen.metaWhenFirstShown).toBe(await page.locator('.meta').innerText());
+      expect(seen.metaWhenFirstShown).toContain('As of');
+      expect(seen.removedAfterFirstShown).toBe(0);
+      expect(seen.hiddenAfterFirstShown).toBe(false);
+      expect(seen.firstStillShown).toBe(true);
+      expect(await page.locator('[x-cloak]').count()).toBe(0);
+      expect(await page.locator('.skeleton').isVisible()).toBe(false);
+      // The adopted rows are the component's own: opening one shows its ranking.
+      await page.locator('table.winners button.toggle').first().click();
+      await page.locator('table.ranking tbody tr').first().waitFor();
     } finally {
       await context.close();
     }

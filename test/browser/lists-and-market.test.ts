@@ -15,9 +15,11 @@ import {
   scrollsSideways,
   serveWithPolicy,
   failOnce,
+  firstPaintSeen,
   seedEmbeddedStore,
   seriousAxeViolations,
   serveEnvironment,
+  watchFirstPaint,
 } from '../support/browser.ts';
 import { startServe, type ServeProcess } from '../support/cli-process.ts';
 import { aSessionResult } from '../support/session-result-builder.ts';
@@ -256,6 +258,28 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
       await page.getByRole('link', { name: 'Watchlist' }).click();
       await page.waitForURL((url) => url.searchParams.get('view') === null);
       expect(new URL(page.url()).searchParams.get('days')).toBe('30');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('draws the first market board, labelled, before Alpine starts; Alpine takes it over without redrawing it', async () => {
+    const { page, errors, close } = await open('/?view=market', {}, (page) =>
+      watchFirstPaint(page, '.market-session'),
+    );
+    try {
+      expect(await marketCards(page)).toEqual([sessions[0], sessions[1], sessions[2]]);
+      // Alpine has started once the window's choices, which only its x-for makes, are there.
+      await page.getByRole('radio', { name: '30 days' }).waitFor();
+      const seen = await firstPaintSeen(page);
+      expect(seen.cloakedWhenFirstShown).toBeGreaterThan(0);
+      expect(seen.bannerWhenFirstShown).toContain('Simulated data.');
+      expect(seen.metaWhenFirstShown).toContain('Common stock and ADRs');
+      expect(seen.metaWhenFirstShown).toBe(await page.locator('.meta').innerText());
+      expect(seen.removedAfterFirstShown).toBe(0);
+      expect(seen.hiddenAfterFirstShown).toBe(false);
+      expect(seen.firstStillShown).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await close();

@@ -183,3 +183,56 @@ export async function failOnce(page: Page, pattern: string, message: string): Pr
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }
+
+/** What watchFirstPaint saw. */
+export interface FirstPaintSeen {
+  /** Elements still `x-cloak`ed when the first match appeared: Alpine uncloaks every one when it starts. */
+  readonly cloakedWhenFirstShown: number;
+  readonly bannerWhenFirstShown: string;
+  readonly metaWhenFirstShown: string;
+  /** Matches removed from the page after the first one appeared (a redraw removes them). */
+  readonly removedAfterFirstShown: number;
+  /** Whether the first match was ever hidden (`display: none` on it or an ancestor) after it appeared. */
+  readonly hiddenAfterFirstShown: boolean;
+  /** Whether the first match is still on the page (read when firstPaintSeen is called). */
+  readonly firstStillShown: boolean;
+}
+
+/**
+ * Watches, from before any page script runs, the first element matching `selector` to appear: what
+ * the page showed around it then, and whether it was later removed or hidden. Read with firstPaintSeen.
+ */
+export async function watchFirstPaint(page: Page, selector: string): Promise<void> {
+  await page.addInitScript((watched) => {
+    const seen = {
+      cloakedWhenFirstShown: -1,
+      bannerWhenFirstShown: '',
+      metaWhenFirstShown: '',
+      removedAfterFirstShown: 0,
+      hiddenAfterFirstShown: false,
+      firstStillShown: false,
+    };
+    let first: HTMLElement | null = null;
+    Object.assign(window, {
+      firstPaintSeen: () => ({ ...seen, firstStillShown: Boolean(first?.isConnected) }),
+    });
+    new MutationObserver((records) => {
+      if (first) {
+        for (const record of records)
+          for (const node of Array.from(record.removedNodes))
+            if (node instanceof Element && node.matches(watched)) seen.removedAfterFirstShown++;
+        if (first.isConnected && first.offsetParent === null) seen.hiddenAfterFirstShown = true;
+        return;
+      }
+      first = document.querySelector<HTMLElement>(watched);
+      if (!first) return;
+      seen.cloakedWhenFirstShown = document.querySelectorAll('[x-cloak]').length;
+      seen.bannerWhenFirstShown = document.querySelector<HTMLElement>('.banner')?.innerText ?? '';
+      seen.metaWhenFirstShown = document.querySelector<HTMLElement>('.meta')?.innerText ?? '';
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  }, selector);
+}
+
+export function firstPaintSeen(page: Page): Promise<FirstPaintSeen> {
+  return page.evaluate(() => (window as unknown as { firstPaintSeen(): FirstPaintSeen }).firstPaintSeen());
+}

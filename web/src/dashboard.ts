@@ -79,6 +79,68 @@ export function startFirstLoad(search: string): void {
   firstLoad.answer.catch(() => undefined);
 }
 
+/** The first answer, when paintFirstAnswer put it on the page before Alpine started: the component adopts it. */
+let firstPaint: { readonly path: string; readonly body: unknown } | undefined;
+
+/**
+ * Shows the first answer before Alpine is evaluated, when it comes within `waitMs`. Evaluating Alpine's
+ * CSP build (it reads every global) and starting it take 100 to 150 ms of main thread on a small machine;
+ * the board no longer waits for them. The component's own code draws it, on a copy of the component
+ * outside Alpine, and every `x-text` and `x-show` of the page gets the value Alpine will give it, so the
+ * table, the banner that labels simulated data, and the meta show together and nothing moves when
+ * Alpine starts. The component then adopts the drawn answer (load), without drawing it again. A slower
+ * answer or an error is left to the component, as before: Alpine starts after `waitMs` at the latest,
+ * so a slow API never holds back the page's controls for longer. Returns whether it drew.
+ */
+export async function paintFirstAnswer(waitMs: number): Promise<boolean> {
+  const load = firstLoad;
+  if (!load) return false;
+  const body = await Promise.race([
+    load.answer.catch(() => undefined),
+    new Promise<undefined>((resolve) => setTimeout(resolve, waitMs)),
+  ]);
+  const page = Object.assign(
+    dashboard((change) => change()),
+    { $refs: pageRefs() },
+  );
+  page.readAddress(window.location.search);
+  if (!page.show(body)) return false;
+  paintBindings(page);
+  firstPaint = { path: load.path, body };
+  return true;
+}
+
+/** The page's `x-ref` elements, by name, as Alpine's `$refs` gives them to the component. */
+function pageRefs(): Record<string, HTMLElement> {
+  const refs: Record<string, HTMLElement> = {};
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>('[x-ref]')))
+    refs[element.getAttribute('x-ref') ?? ''] = element;
+  return refs;
+}
+
+/**
+ * Gives each `x-text` and `x-show` outside templates what Alpine will give it: in the CSP build every
+ * such expression names one of the component's properties. Shown elements lose `x-cloak`; hidden ones
+ * get `display: none` through the CSSOM, as x-show does (the Content-Security-Policy refuses style
+ * attributes).
+ */
+function paintBindings(component: object): void {
+  const valueOf = (element: Element, directive: string): { value: unknown } | undefined => {
+    const name = element.getAttribute(directive) ?? '';
+    return name in component ? { value: (component as Record<string, unknown>)[name] } : undefined;
+  };
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>('[x-text]'))) {
+    const binding = valueOf(element, 'x-text');
+    if (binding) element.textContent = String(binding.value ?? '');
+  }
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>('[x-show]'))) {
+    const binding = valueOf(element, 'x-show');
+    if (!binding) continue;
+    if (binding.value) element.removeAttribute('x-cloak');
+    else element.style.display = 'none';
+  }
+}
+
 /**
  * Runs a DOM change Alpine should not walk (`Alpine.mutateDom`): the rows the builders of board.ts
  * make carry no directives, and Alpine's walk of 30 added tbodies was main-thread time before the
@@ -113,11 +175,16 @@ export function dashboard(unwatched: Unwatched) {
     chartWidth: 0,
 
     init() {
-      this.days = daysFromSearch(window.location.search);
-      this.view = viewFromSearch(window.location.search);
-      this.list = listFromSearch(window.location.search);
+      this.readAddress(window.location.search);
       this.watchChartWidth();
       void this.load();
+    },
+
+    /** The window, view and list the address names. */
+    readAddress(search: string) {
+      this.days = daysFromSearch(search);
+      this.view = viewFromSearch(search);
+      this.list = listFromSearch(search);
     },
 
     destroy() {
@@ -315,13 +382,16 @@ export function dashboard(unwatched: Unwatched) {
       this.errorMessage = '';
       try {
         const path = this.isMarket ? marketPath(this.days) : moversPath(this.days, this.list);
+        const painted = firstPaint?.path === path ? firstPaint : undefined;
         const started = firstLoad?.path === path ? firstLoad.answer : undefined;
+        firstPaint = undefined;
         firstLoad = undefined;
-        const body = await (started ?? api(path, request.signal));
+        // Adopted without an await: init runs this before Alpine evaluates the markup's directives, so
+        // the drawn board is never hidden behind the loading state, even for a frame.
+        const body = painted ? painted.body : await (started ?? api(path, request.signal));
         if (request.signal.aborted) return;
-        if (this.isMarket && isMarketMoversResponse(body)) this.showMarket(body);
-        else if (!this.isMarket && isMoversResponse(body)) this.showMovers(body);
-        else throw new ApiError('The API answered with data this page does not understand.');
+        if (!this.show(body, painted !== undefined))
+          throw new ApiError('The API answered with data this page does not understand.');
       } catch (error) {
         // A newer request replaced this one: its outcome no longer matters.
         if (request.signal.aborted) return;
@@ -335,18 +405,29 @@ export function dashboard(unwatched: Unwatched) {
       }
     },
 
-    showMovers(body: MoversResponse) {
+    /**
+     * Shows the view's answer; false when the body is not one. `drawn`: paintFirstAnswer has put this
+     * answer on the page already, so only the state is taken up.
+     */
+    show(body: unknown, drawn = false): boolean {
+      if (this.isMarket && isMarketMoversResponse(body)) this.showMarket(body, drawn);
+      else if (!this.isMarket && isMoversResponse(body)) this.showMovers(body, drawn);
+      else return false;
+      return true;
+    },
+
+    showMovers(body: MoversResponse, drawn = false) {
       this.movers = body;
       rows = sessionRows(body);
-      this.drawTable();
+      if (!drawn) this.drawTable();
       this.tally = tallyWinners(body.data);
       this.status = body.data.length === 0 ? 'empty' : 'ready';
     },
 
-    showMarket(body: MarketMoversResponse) {
+    showMarket(body: MarketMoversResponse, drawn = false) {
       this.market = body;
       const sessions = this.$refs.market;
-      if (sessions)
+      if (sessions && !drawn)
         unwatched(() => sessions.replaceChildren(...marketSessionViews(body).map(marketSessionElement)));
       this.status = body.data.length === 0 ? 'empty' : 'ready';
     },
