@@ -35,7 +35,7 @@ import { simulatedSessionResult } from './support/simulated-session.ts';
 const SESSIONS = 500;
 /** Single-session writes in flight in the concurrent baseline; more gained nothing on either store. */
 const PUTS_IN_FLIGHT = 16;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const AS_OF = '2026-11-20';
 const WATCHLIST = 'default';
 
