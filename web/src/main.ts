@@ -1,13 +1,13 @@
 import { dashboard, paintFirstAnswer, startFirstLoad } from './dashboard.ts';
 
 /**
- * How long the table may wait for the first answer before Alpine starts without it. The same-origin API
- * (`stocks-cli serve`, CloudFront) has answered by the time this script runs; a slower one leaves the
- * page's controls waiting no longer than this, and the component shows its answer as before.
+ * How long the table may wait for the first answer before Alpine starts without it. `stocks-cli serve`
+ * has answered by the time this script runs; a slower API (a Lambda starting cold) keeps the page's
+ * controls waiting no longer than this, and the component shows its answer when it comes, as before.
  */
 const FIRST_PAINT_WAIT_MS = 100;
 
-/** After the browser has painted a frame (rAF, then a task); a hidden tab paints none, so a timer bounds it. */
+/** After the browser has painted a frame (rAF, then a task); a hidden tab paints none, so the wait is bounded. */
 function afterNextPaint(): Promise<void> {
   return new Promise((resolve) => {
     requestAnimationFrame(() => setTimeout(resolve, 0));
