@@ -12,12 +12,11 @@
  * `npm run bench:store-writes`
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { performance } from 'node:perf_hooks';
-import type { SaveOutcome, SessionResult } from '../core/index.ts';
+import type { SaveOutcome } from '../core/index.ts';
 import { lastSessions, SESSIONS_PER_WRITE } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
-import { isNamed } from '../adapters/dynamodb/dynamodb-errors.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
 import { createLocalDynamoDbClient } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
@@ -29,6 +28,7 @@ import {
   startDynamoDbLocalServer,
   uniqueTableName,
 } from '../test/support/dynamo-servers.ts';
+import { putSessionIfAbsent } from './support/conditional-session-put.ts';
 import { batchWriteAll } from './support/dynamodb-batch-write.ts';
 import { simulatedSessionResult } from './support/simulated-session.ts';
 
@@ -73,7 +73,8 @@ for (const store of stores) {
       times.oneAtATime.push(
         await timed(client, async (_repository, tableName) => {
           const outcomes: SaveOutcome[] = [];
-          for (const result of results) outcomes.push(await putIfAbsent(documents, tableName, result));
+          for (const result of results)
+            outcomes.push(await putSessionIfAbsent(documents, tableName, WATCHLIST, result));
           return outcomes;
         }),
       );
@@ -83,7 +84,9 @@ for (const store of stores) {
           for (let start = 0; start < results.length; start += PUTS_IN_FLIGHT) {
             const slice = results.slice(start, start + PUTS_IN_FLIGHT);
             outcomes.push(
-              ...(await Promise.all(slice.map((result) => putIfAbsent(documents, tableName, result)))),
+              ...(await Promise.all(
+                slice.map((result) => putSessionIfAbsent(documents, tableName, WATCHLIST, result)),
+              )),
             );
           }
           return outcomes;
@@ -203,27 +206,6 @@ async function timed(
     throw new Error('the stored winners do not read back as written');
   }
   return elapsed;
-}
-
-/** The baseline writer of one session: a conditional PutItem of the item the repository would write. */
-async function putIfAbsent(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  result: SessionResult,
-): Promise<SaveOutcome> {
-  try {
-    await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: toWinnerItem(result, WATCHLIST, new Date()),
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return 'stored';
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return 'already-present';
-    throw error;
-  }
 }
 
 function ratio(baseline: number, measuredMs: number): number {
