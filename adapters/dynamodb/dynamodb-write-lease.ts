@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient, PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../core/index.ts';
@@ -44,8 +45,10 @@ export interface HeldWriteLease {
 
 interface Lease {
   readonly owner: string;
-  /** When the lease ends by this writer's clock, measured from before the request that took it. */
+  /** When the lease ends by this writer's clock, measured from before the request that took or extended it. */
   validUntil: number;
+  /** The same instant on the monotonic timer (`performance.now()`). */
+  validUntilElapsed: number;
 }
 
 /**
@@ -56,13 +59,15 @@ interface Lease {
  *   length in all; a holder that crashed is so waited out, since its lease ends by itself.
  * - Releasing it is a DeleteItem on condition that the token is still this writer's. Refused, the
  *   lease was taken over after it ended: logged, not fatal, since the writes were already made.
- * - Why a second writer cannot get in while the holder writes: the holder sends a request only while
- *   its lease has more than a margin (a third of the lease) left, counted from the instant before it
- *   asked for the lease, so the lease it holds ends no earlier than that by its own clock. Another
- *   writer takes it only once its own clock is past `expiresAt`. Their clocks would have to differ by
- *   more than the margin (10 s by default) minus the time a request takes (milliseconds; a chunk of
- *   sessions is a handful of requests) for the two to overlap. A holder near its margin extends the
- *   lease with a Put conditional on its own token, which fails if anyone took it in between.
+ * - Why no second writer gets in while the holder writes: the holder counts its lease from the instant
+ *   before it asked for it, so the lease ends no earlier than it reckons, and sends a request only while
+ *   more than a margin (a third of the lease, 10 s by default) is left, by its Clock and by the time
+ *   elapsed since (a monotonic timer, so a step back of its wall clock gains it nothing). Another writer
+ *   takes the lease only once its own clock is past `expiresAt`. For the two to overlap, their clocks
+ *   would have to differ by more than the margin less the time one request takes (milliseconds; a chunk
+ *   of 100 sessions is a handful of requests). A holder whose margin runs short extends the lease with a
+ *   Put conditional on its own token, which fails if anyone took the lease in between.
+ * - A holder that crashes delays the next writer by at most one lease length.
  */
 export class DynamoDbWriteLease {
   private readonly options: DynamoDbWriteLeaseOptions;
@@ -91,6 +96,7 @@ export class DynamoDbWriteLease {
     const waitBudgetMs = this.options.leaseMs * 1.25;
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
+      const elapsed = performance.now();
       const now = this.options.clock.now().getTime();
       const freeOrEnded = {
         ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now',
@@ -98,7 +104,11 @@ export class DynamoDbWriteLease {
         ExpressionAttributeValues: { ':now': now },
       };
       if (await this.put(owner, now, freeOrEnded)) {
-        return { owner, validUntil: now + this.options.leaseMs };
+        return {
+          owner,
+          validUntil: now + this.options.leaseMs,
+          validUntilElapsed: elapsed + this.options.leaseMs,
+        };
       }
       if (waitedMs >= waitBudgetMs) {
         throw new WriteLeaseUnavailableError(
@@ -115,8 +125,10 @@ export class DynamoDbWriteLease {
   }
 
   private async keep(lease: Lease): Promise<void> {
+    const elapsed = performance.now();
     const now = this.options.clock.now().getTime();
-    if (lease.validUntil - now > this.marginMs) return;
+    const left = Math.min(lease.validUntil - now, lease.validUntilElapsed - elapsed);
+    if (left > this.marginMs) return;
     if (!(await this.put(lease.owner, now, stillHeldBy(lease.owner)))) {
       throw new WriteLeaseUnavailableError(
         this.options.tableName,
@@ -126,6 +138,7 @@ export class DynamoDbWriteLease {
       );
     }
     lease.validUntil = now + this.options.leaseMs;
+    lease.validUntilElapsed = elapsed + this.options.leaseMs;
   }
 
   /** The lease for `owner` until `now` + the lease length, if `condition` holds; false if refused. */
