@@ -24,6 +24,7 @@
  *
  *   npm run bench:backfill
  */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -47,6 +48,7 @@ import {
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
 import { SETTINGS } from '../adapters/config/settings.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
+import { putSessionIfAbsent } from './support/conditional-session-put.ts';
 import { openCloseResponseSchema } from './support/massive-open-close.ts';
 import { MassiveMarketDataProvider } from '../adapters/massive/massive-market-data-provider.ts';
 import { MassiveStockQuoteProvider } from '../adapters/massive/massive-stock-quote-provider.ts';
@@ -57,6 +59,7 @@ import {
 } from '../adapters/memory/in-memory-market-board-repository.ts';
 import { InMemoryWinnerRepository } from '../adapters/memory/in-memory-winner-repository.ts';
 import { silentLogger } from '../adapters/observability/app-logger.ts';
+import type { DynamoRepositoryFixture } from '../test/support/dynamo-repository-fixture.ts';
 import { openDynamoRepositoryFixture } from '../test/support/dynamo-repository-fixture.ts';
 import { startDynaliteServer } from '../test/support/dynamo-servers.ts';
 import { watchlistRepositories } from '../test/support/watchlist-repositories.ts';
@@ -401,11 +404,19 @@ function withSaveMany(
   });
 }
 
-/** The backfill before batch writes: the same store, with saveMany done as one conditional save per session. */
-function oneSaveAtATime(repository: WinnerRepository): WinnerRepository {
+/**
+ * The backfill before batch writes: the same store, with saveMany done as one conditional PutItem per
+ * session, sent directly (`save` now takes the write lease too, which would slow this baseline down).
+ */
+function oneSaveAtATime(repository: WinnerRepository, fixture: DynamoRepositoryFixture): WinnerRepository {
+  const documents = DynamoDBDocumentClient.from(fixture.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   return withSaveMany(repository, async (results, options) => {
     const outcomes: SaveOutcome[] = [];
-    for (const result of results) outcomes.push(await repository.save(result, options));
+    for (const result of results) {
+      outcomes.push(await putSessionIfAbsent(documents, fixture.tableName, 'default', result, options));
+    }
     return outcomes;
   });
 }
@@ -422,7 +433,7 @@ async function storeWritesSection(server: FakeMassiveServer, expected: Winners) 
       const fixture = await openDynamoRepositoryFixture(store.endpoint);
       const table = fixture.repository();
       let writeMs = 0;
-      const writer = batched ? table : oneSaveAtATime(table);
+      const writer = batched ? table : oneSaveAtATime(table, fixture);
       const timed = withSaveMany(writer, async (results, options) => {
         const started = performance.now();
         const outcomes = await writer.saveMany(results, options);
