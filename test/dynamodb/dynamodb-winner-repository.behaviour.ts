@@ -271,6 +271,23 @@ export function testDynamoDbWinnerRepository(serverName: string, endpoint: () =>
       expect(await leaseItems(fixture)).toEqual([]);
     });
 
+    it('sends no confirming read on a forced write: every session goes out, under the lease', async () => {
+      const fixture = await openFixture();
+      const repository = fixture.repository();
+      const dates = weekdays('2025-01-01', 30);
+      await repository.saveMany(dates.slice(0, 10).map((date) => aSessionResult().on(date).build()));
+      fixture.operations.length = 0;
+
+      const outcomes = await repository.saveMany(
+        dates.map((date) => aSessionResult().on(date).from('massive').build()),
+        { overwrite: true },
+      );
+
+      expect(outcomes).toEqual(dates.map(() => 'stored'));
+      expect(fixture.operations).toEqual(['PutItem', 'BatchWriteItem', 'BatchWriteItem', 'DeleteItem']);
+      expect((await repository.latestWinners(30)).rows.every((row) => row.source === 'massive')).toBe(true);
+    });
+
     it('waits for a write lease another writer holds, then fails naming the list, having written nothing', async () => {
       const fixture = await openFixture();
       const now = '2026-11-20T21:35:00.000Z';
