@@ -1,8 +1,15 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SystemClock } from '../clock/system-clock.ts';
+import { silentLogger } from '../observability/app-logger.ts';
 import { toDynamoDbError } from './dynamodb-errors.ts';
-import { WRITE_LEASE_PARTITION_PREFIX } from './dynamodb-write-lease.ts';
-import { WINNERS_TABLE } from './winners-table.ts';
+import {
+  DEFAULT_WRITE_LEASE_MS,
+  DynamoDbWriteLease,
+  WRITE_LEASE_PARTITION_PREFIX,
+} from './dynamodb-write-lease.ts';
+import { WATCHLIST_PARTITION_PREFIX, WINNERS_TABLE } from './winners-table.ts';
 
 /**
  * Backups as JSON lines: one item per line in DynamoDB's own JSON (`{"pk":{"S":"..."},...}`, the
@@ -71,17 +78,18 @@ export function parseBackup(text: string, source: string): StoredItem[] {
 
 /**
  * Writes the items. Without `overwrite`, an item whose key is already stored is kept as it is and
- * counted as skipped; with it, the backup's copy replaces it.
+ * counted as skipped; with it, the backup's copy replaces it. A list's sessions are written holding
+ * that list's write lease, as every writer of them does (DynamoDbWriteLease): a sync running at the same
+ * time never batch-writes a session it has just read as missing while the import stores it.
  */
 export async function importItems(
   client: DynamoDBClient,
   tableName: string,
   items: readonly StoredItem[],
-  options: { overwrite: boolean },
+  options: { overwrite: boolean; writeLeaseMs?: number },
 ): Promise<{ written: number; skipped: number }> {
-  let written = 0;
-  let skipped = 0;
-  for (const item of items) {
+  const counts = { written: 0, skipped: 0 };
+  const put = async (item: StoredItem) => {
     try {
       await client.send(
         new PutItemCommand({
@@ -92,14 +100,50 @@ export async function importItems(
           }),
         }),
       );
-      written += 1;
+      counts.written += 1;
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException')
         throw toDynamoDbError(error, tableName);
-      skipped += 1;
+      counts.skipped += 1;
     }
+  };
+  const documents = DynamoDBDocumentClient.from(client);
+  for (const [watchlist, listItems] of byWatchlist(items)) {
+    if (watchlist === undefined) {
+      for (const item of listItems) await put(item);
+      continue;
+    }
+    const lease = new DynamoDbWriteLease({
+      documents,
+      tableName,
+      watchlist,
+      clock: new SystemClock(),
+      logger: silentLogger,
+      leaseMs: options.writeLeaseMs ?? DEFAULT_WRITE_LEASE_MS,
+    });
+    await lease.hold(async (held) => {
+      for (const item of listItems) {
+        await held.keep();
+        await put(item);
+      }
+    });
   }
-  return { written, skipped };
+  return counts;
+}
+
+/** The items by the list whose session they are (`WATCHLIST#<name>`); every other item under undefined. */
+function byWatchlist(items: readonly StoredItem[]): Map<string | undefined, StoredItem[]> {
+  const groups = new Map<string | undefined, StoredItem[]>();
+  for (const item of items) {
+    const pk = item[WINNERS_TABLE.partitionKey.name]?.S ?? '';
+    const watchlist = pk.startsWith(WATCHLIST_PARTITION_PREFIX)
+      ? pk.slice(WATCHLIST_PARTITION_PREFIX.length)
+      : undefined;
+    const group = groups.get(watchlist);
+    if (group) group.push(item);
+    else groups.set(watchlist, [item]);
+  }
+  return groups;
 }
 
 const SCALAR_TYPES: Record<string, (value: unknown) => boolean> = {

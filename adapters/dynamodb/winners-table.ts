@@ -30,8 +30,11 @@ export const WINNERS_TABLE = {
 } as const;
 
 /** `WATCHLIST#default`: the partition holding one watchlist's sessions. */
+/** Partitions of lists' sessions start with this: `WATCHLIST#default`. */
+export const WATCHLIST_PARTITION_PREFIX = 'WATCHLIST#';
+
 export function watchlistPartitionKey(watchlist: string): string {
-  return `WATCHLIST#${watchlist}`;
+  return `${WATCHLIST_PARTITION_PREFIX}${watchlist}`;
 }
 
 const TABLE_KEYS: KeySchemaElement[] = [
