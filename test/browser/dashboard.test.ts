@@ -354,7 +354,7 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await watchFirstPaint(page, 'table.winners > tbody');
+      await watchFirstPaint(page, 'table.winners > tbody', '/movers');
       await page.goto(serve.url);
       await waitForBoard(page);
       // Alpine has started once the chart, which only the component draws, is there.
@@ -366,6 +366,12 @@ describe.skipIf(!availability.run)('dashboard in headless Chromium against stock
       // The meta above the table shows with it, so the table does not move down when Alpine starts.
       expect(seen.metaWhenFirstShown).toBe(await page.locator('.meta').innerText());
       expect(seen.metaWhenFirstShown).toContain('As of');
+      // Nor do the chart and the tally beside it, drawn once Alpine has started.
+      const top = await page
+        .locator('table.winners > tbody')
+        .first()
+        .evaluate((body) => body.getBoundingClientRect().top + window.scrollY);
+      expect(top).toBe(seen.topWhenFirstShown);
       expect(seen.removedAfterFirstShown).toBe(0);
       expect(seen.hiddenAfterFirstShown).toBe(false);
       expect(seen.firstStillShown).toBe(true);

@@ -266,7 +266,7 @@ describe.skipIf(!availability.run)('list picker and market view in headless Chro
 
   it('draws the first market board, labelled, before Alpine starts; Alpine takes it over without redrawing it', async () => {
     const { page, errors, close } = await open('/?view=market', {}, (page) =>
-      watchFirstPaint(page, '.market-session'),
+      watchFirstPaint(page, '.market-session', '/market/movers'),
     );
     try {
       expect(await marketCards(page)).toEqual([sessions[0], sessions[1], sessions[2]]);

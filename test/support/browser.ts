@@ -190,6 +190,8 @@ export interface FirstPaintSeen {
   readonly cloakedWhenFirstShown: number;
   readonly bannerWhenFirstShown: string;
   readonly metaWhenFirstShown: string;
+  /** The first match's distance from the page's top when it appeared, in CSS pixels. */
+  readonly topWhenFirstShown: number;
   /** Matches removed from the page after the first one appeared (a redraw removes them). */
   readonly removedAfterFirstShown: number;
   /** Whether the first match was ever hidden (`display: none` on it or an ancestor) after it appeared. */
@@ -201,13 +203,25 @@ export interface FirstPaintSeen {
 /**
  * Watches, from before any page script runs, the first element matching `selector` to appear: what
  * the page showed around it then, and whether it was later removed or hidden. Read with firstPaintSeen.
+ * `app.js` is held until the page's first answer (`answerPath`) and config.json have arrived, so that
+ * the page draws it before Alpine starts however slowly a loaded machine serves them.
  */
-export async function watchFirstPaint(page: Page, selector: string): Promise<void> {
+export async function watchFirstPaint(page: Page, selector: string, answerPath: string): Promise<void> {
+  const answered = Promise.all(
+    [answerPath, '/config.json'].map((path) =>
+      page.waitForEvent('requestfinished', (request) => new URL(request.url()).pathname === path),
+    ),
+  );
+  await page.route('**/app.js', async (route) => {
+    await answered;
+    await route.continue();
+  });
   await page.addInitScript((watched) => {
     const seen = {
       cloakedWhenFirstShown: -1,
       bannerWhenFirstShown: '',
       metaWhenFirstShown: '',
+      topWhenFirstShown: -1,
       removedAfterFirstShown: 0,
       hiddenAfterFirstShown: false,
       firstStillShown: false,
@@ -229,6 +243,7 @@ export async function watchFirstPaint(page: Page, selector: string): Promise<voi
       seen.cloakedWhenFirstShown = document.querySelectorAll('[x-cloak]').length;
       seen.bannerWhenFirstShown = document.querySelector<HTMLElement>('.banner')?.innerText ?? '';
       seen.metaWhenFirstShown = document.querySelector<HTMLElement>('.meta')?.innerText ?? '';
+      seen.topWhenFirstShown = first.getBoundingClientRect().top + window.scrollY;
     }).observe(document, { subtree: true, childList: true, attributes: true });
   }, selector);
 }
