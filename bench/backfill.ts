@@ -24,7 +24,6 @@
  *
  *   npm run bench:backfill
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -46,6 +45,7 @@ import {
   tradingSessions,
 } from '../core/index.ts';
 import { FixedClock } from '../adapters/clock/fixed-clock.ts';
+import { documentClientOf } from '../adapters/dynamodb/dynamodb-client.ts';
 import { SETTINGS } from '../adapters/config/settings.ts';
 import { MassiveHttpClient } from '../adapters/massive/massive-http-client.ts';
 import { putSessionIfAbsent } from './support/conditional-session-put.ts';
@@ -409,9 +409,7 @@ function withSaveMany(
  * session, sent directly (`save` now takes the write lease too, which would slow this baseline down).
  */
 function oneSaveAtATime(repository: WinnerRepository, fixture: DynamoRepositoryFixture): WinnerRepository {
-  const documents = DynamoDBDocumentClient.from(fixture.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const documents = documentClientOf(fixture.client);
   return withSaveMany(repository, async (results, options) => {
     const outcomes: SaveOutcome[] = [];
     for (const result of results) {

@@ -12,12 +12,12 @@
  * `npm run bench:store-writes`
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { performance } from 'node:perf_hooks';
 import type { SaveOutcome } from '../core/index.ts';
 import { lastSessions, SESSIONS_PER_WRITE } from '../core/index.ts';
 import { DEFAULT_WATCHLIST } from '../adapters/config/app-config.ts';
 import { DynamoDbWinnerRepository } from '../adapters/dynamodb/dynamodb-winner-repository.ts';
+import { documentClientOf } from '../adapters/dynamodb/dynamodb-client.ts';
 import { createLocalDynamoDbClient } from '../adapters/dynamodb/embedded-dynamodb.ts';
 import { toWinnerItem } from '../adapters/dynamodb/winner-item.ts';
 import { ensureWinnersTable } from '../adapters/dynamodb/winners-table.ts';
@@ -60,7 +60,7 @@ const measured = [];
 for (const store of stores) {
   const server = await store.start();
   const client = createLocalDynamoDbClient(server.endpoint);
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const documents = documentClientOf(client);
   try {
     const times = {
       oneAtATime: [] as number[],

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoreSelection } from '../config/app-config.ts';
 
 /** DynamoDB-compatible servers need credentials in the request, not real ones. */
@@ -59,4 +60,12 @@ export function openRemoteStoreClient(store: StoreSelection): DynamoDBClient {
     throw new TypeError('The embedded store is started by openWinnerStore, which gives its client.');
   }
   return createDynamoDbClient(remoteTarget(store));
+}
+
+/**
+ * The document client the repositories write through: an absent optional attribute (`previousClose` on
+ * the open-to-close basis, a mover's `name`) is left out of the item rather than failing the write.
+ */
+export function documentClientOf(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Clock,
   MarketBoard,
@@ -13,6 +14,7 @@ import type {
 import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
+import { documentClientOf } from './dynamodb-client.ts';
 import { isNamed, toDynamoDbError } from './dynamodb-errors.ts';
 import { newestFirst, queryAllPages } from './dynamodb-query.ts';
 import {
@@ -45,11 +47,6 @@ async function inSlices<T>(items: readonly T[], action: (item: T) => Promise<unk
   }
 }
 
-function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  // A mover without a name leaves `name` out rather than failing the write.
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
 /**
  * Market boards in the winners table (market-board-item.ts): `pk = MARKET`, one item per session, so
  * every read is a GetItem or one Query on that partition, never a Scan. Writes are conditional
@@ -63,7 +60,7 @@ export class DynamoDbMarketBoardRepository implements MarketBoardRepository {
 
   constructor(options: DynamoDbMarketStoreOptions) {
     if (!options.tableName) throw new TypeError('DynamoDbMarketBoardRepository needs a table name.');
-    this.documents = documentClient(options.client);
+    this.documents = documentClientOf(options.client);
     this.tableName = options.tableName;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? new SystemClock();
@@ -149,7 +146,7 @@ export class DynamoDbTickerReferenceCache implements TickerReferenceCache {
 
   constructor(options: DynamoDbMarketStoreOptions) {
     if (!options.tableName) throw new TypeError('DynamoDbTickerReferenceCache needs a table name.');
-    this.documents = documentClient(options.client);
+    this.documents = documentClientOf(options.client);
     this.tableName = options.tableName;
     this.logger = options.logger ?? silentLogger;
   }

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Clock,
   SaveOutcome,
@@ -14,6 +14,7 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { AppLogger } from '../observability/app-logger.ts';
 import { silentLogger } from '../observability/app-logger.ts';
 import { putInBatches } from './dynamodb-batch-write.ts';
+import { documentClientOf } from './dynamodb-client.ts';
 import { DynamoDbRequestError, isNamed, toDynamoDbError } from './dynamodb-errors.ts';
 import { newestFirst, queryAllPages } from './dynamodb-query.ts';
 import type { HeldWriteLease } from './dynamodb-write-lease.ts';
@@ -67,10 +68,7 @@ export class DynamoDbWinnerRepository implements WinnerRepository {
   constructor(options: DynamoDbWinnerRepositoryOptions) {
     if (!options.tableName) throw new TypeError('DynamoDbWinnerRepository needs a table name.');
     if (!options.watchlist) throw new TypeError('DynamoDbWinnerRepository needs a watchlist name.');
-    this.documents = DynamoDBDocumentClient.from(options.client, {
-      // `previousClose` is absent on the open-to-close basis: leave it out rather than fail.
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = documentClientOf(options.client);
     this.tableName = options.tableName;
     this.watchlist = options.watchlist;
     this.partitionKey = watchlistPartitionKey(options.watchlist);

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClientOf } from '../../adapters/dynamodb/dynamodb-client.ts';
 import { putInBatches } from '../../adapters/dynamodb/dynamodb-batch-write.ts';
 
 /** Puts `items` unconditionally, 25 a request one after another, sending again whatever the store left unprocessed. */
@@ -8,6 +8,5 @@ export async function batchWriteAll(
   tableName: string,
   items: readonly object[],
 ): Promise<void> {
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await putInBatches(documents, tableName, items);
+  await putInBatches(documentClientOf(client), tableName, items);
 }
