@@ -1,4 +1,5 @@
 import type { WatchlistRecord, WatchlistsResponse } from '../../adapters/http/api-contract.ts';
+import { plural } from './format.ts';
 
 /** The two boards the page shows: a watchlist's winners, or the whole market's gainers and losers. */
 export type View = 'board' | 'market';
@@ -53,7 +54,7 @@ export interface ListChoice {
 export function listChoices(watchlists: readonly WatchlistRecord[], list: string): ListChoice[] {
   return watchlists.map((watchlist) => ({
     name: watchlist.name,
-    label: `${watchlist.name} (${watchlist.symbols.length} ${watchlist.symbols.length === 1 ? 'ticker' : 'tickers'})`,
+    label: `${watchlist.name} (${plural(watchlist.symbols.length, 'ticker')})`,
     selected: list === '' ? watchlist.isDefault : watchlist.name === list,
   }));
 }
