@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { MarketMoverRecord, MarketMoversResponse } from '../../adapters/http/api-contract.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { MAX_LIST_DAYS } from '../../core/index.ts';
 import type { GlobalOptions } from '../runtime.ts';
 import { pad, paletteFor, signedPercent, toCsv, UsageError, type Palette } from '../output.ts';
 
@@ -18,7 +19,7 @@ export function registerMarket(program: Command): void {
   program
     .command('market')
     .description("Show the whole market's top 10 gainers and losers of each of the last N sessions.")
-    .option('--days <n>', 'number of sessions, 1-365', String(DEFAULT_MARKET_DAYS))
+    .option('--days <n>', `number of sessions, 1-${MAX_LIST_DAYS}`, String(DEFAULT_MARKET_DAYS))
     .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
     .option('--json', 'print the JSON of GET /market/movers')
     .addOption(

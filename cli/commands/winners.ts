@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { MoversResponse } from '../../adapters/http/api-contract.ts';
 import { DEFAULT_DAYS } from '../../adapters/http/api-contract.ts';
 import { TOKENS } from '../../adapters/composition/tokens.ts';
+import { MAX_LIST_DAYS } from '../../core/index.ts';
 import type { GlobalOptions } from '../runtime.ts';
 import { pad, paletteFor, signedPercent, toCsv, UsageError } from '../output.ts';
 import { selectedWatchlist, watchlistOption } from '../watchlist-option.ts';
@@ -18,7 +19,7 @@ export function registerWinners(program: Command): void {
   program
     .command('winners')
     .description('Show the top mover of each of the last N sessions.')
-    .option('--days <n>', 'number of sessions, 1-365', String(DEFAULT_DAYS))
+    .option('--days <n>', `number of sessions, 1-${MAX_LIST_DAYS}`, String(DEFAULT_DAYS))
     .option('--as-of <date>', 'newest session to show (YYYY-MM-DD); default the latest completed session')
     .addOption(watchlistOption('show this watchlist; default the default list'))
     .option('--json', 'print the JSON of GET /movers')
