@@ -63,7 +63,14 @@ function component<T extends { [key in keyof T]: T[key] }>(definition: Alpine.Al
 const api = apiClient();
 
 /** The first window's request, when main.ts started it before Alpine walked the page. */
-let firstLoad: { readonly path: string; readonly answer: Promise<unknown> } | undefined;
+let firstLoad:
+  | {
+      readonly path: string;
+      readonly answer: Promise<unknown>;
+      /** The answer, when paintFirstAnswer put it on the page before Alpine started: the component adopts it. */
+      painted?: unknown;
+    }
+  | undefined;
 
 /** What the page asks first: the market's boards or a list's winners, for the window the address names. */
 export function firstPath(search: string): string {
@@ -78,9 +85,6 @@ export function startFirstLoad(search: string): void {
   // Settled here: the component reads it (or drops it) later.
   firstLoad.answer.catch(() => undefined);
 }
-
-/** The first answer, when paintFirstAnswer put it on the page before Alpine started: the component adopts it. */
-let firstPaint: { readonly path: string; readonly body: unknown } | undefined;
 
 /**
  * Shows the first answer before Alpine is evaluated, when it comes within `waitMs`. Evaluating Alpine's
@@ -106,7 +110,7 @@ export async function paintFirstAnswer(waitMs: number): Promise<boolean> {
   page.readAddress(window.location.search);
   if (!page.show(body)) return false;
   paintBindings(page);
-  firstPaint = { path: load.path, body };
+  load.painted = body;
   return true;
 }
 
@@ -382,15 +386,14 @@ export function dashboard(unwatched: Unwatched) {
       this.errorMessage = '';
       try {
         const path = this.isMarket ? marketPath(this.days) : moversPath(this.days, this.list);
-        const painted = firstPaint?.path === path ? firstPaint : undefined;
-        const started = firstLoad?.path === path ? firstLoad.answer : undefined;
-        firstPaint = undefined;
+        const started = firstLoad?.path === path ? firstLoad : undefined;
         firstLoad = undefined;
+        const drawn = started?.painted !== undefined;
         // Adopted without an await: init runs this before Alpine evaluates the markup's directives, so
         // the drawn board is never hidden behind the loading state, even for a frame.
-        const body = painted ? painted.body : await (started ?? api(path, request.signal));
+        const body = drawn ? started.painted : await (started?.answer ?? api(path, request.signal));
         if (request.signal.aborted) return;
-        if (!this.show(body, painted !== undefined))
+        if (!this.show(body, drawn))
           throw new ApiError('The API answered with data this page does not understand.');
       } catch (error) {
         // A newer request replaced this one: its outcome no longer matters.
